@@ -26,7 +26,8 @@ public final class PushRuleEvaluator {
      * is null if no rule matched (then nothing notifies).
      */
     public record Result(boolean shouldNotify, boolean highlight, String sound, ArrayNode actions, String ruleId) {
-        static final Result NONE = new Result(false, false, null, Json.array(), null);
+        /** A fresh value each time: the actions array is mutable and must not be shared between callers. */
+        static Result none() { return new Result(false, false, null, Json.array(), null); }
     }
 
     /**
@@ -34,14 +35,14 @@ public final class PushRuleEvaluator {
      * arrays are already in evaluation order. Events the user sent themselves never notify (spec: MUST NOT).
      */
     public static Result evaluate(ObjectNode clientRuleset, ObjectNode event, EvalContext ctx) {
-        if (ctx.userId().equals(event.path("sender").asText(null))) return Result.NONE;
+        if (ctx.userId().equals(event.path("sender").asText(null))) return Result.none();
         for (RuleKind kind : RuleKind.values()) {
             for (JsonNode rule : clientRuleset.path(kind.wireName())) {
                 if (!rule.isObject() || !rule.path("enabled").asBoolean(true)) continue;
                 if (ruleMatches(kind, rule, event, ctx)) return resultOf(rule);
             }
         }
-        return Result.NONE;
+        return Result.none();
     }
 
     private static boolean ruleMatches(RuleKind kind, JsonNode rule, JsonNode event, EvalContext ctx) {
