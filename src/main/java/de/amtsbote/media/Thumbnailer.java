@@ -4,11 +4,15 @@ import de.amtsbote.http.MatrixException;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +32,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * Makes still thumbnails of raster images with the JDK's ImageIO. Only a fixed set of decoders is ever used
  * (never SVG or anything else that could execute or fetch), the output is always freshly encoded PNG or JPEG
  * (so it is inline-safe and carries no metadata of the upload), and the pixel count is checked from the header
- * before anything is decoded, to defuse decompression bombs. Animated thumbnails are not produced: GIFs give
+ * before anything is decoded, to defuse decompression bombs. JPEG EXIF orientation is applied. Animated thumbnails are not produced: GIFs give
  * their first frame, which the spec allows for {@code animated=true}.
  */
 public final class Thumbnailer {
@@ -90,14 +94,19 @@ public final class Thumbnailer {
         if (!readers.hasNext()) return null;
         ImageReader reader = readers.next();
         try (ImageInputStream in = new MemoryCacheImageInputStream(image)) {
-            // Metadata is ignored: it is never needed and can itself be large or malformed.
+            int orientation = format.equals("jpeg") ? exifOrientation(in) : 1;
+            in.seek(0);
+            // ImageIO's metadata is ignored: we only need the orientation, and metadata can be large or malformed.
             reader.setInput(in, true, true);
-            int srcW = reader.getWidth(0);
-            int srcH = reader.getHeight(0);
-            if (srcW < 1 || srcH < 1) return null;
-            if ((long) srcW * srcH > maxPixels) throw MatrixException.tooLarge("Image is too large to thumbnail");
+            int storedW = reader.getWidth(0);
+            int storedH = reader.getHeight(0);
+            if (storedW < 1 || storedH < 1) return null;
+            if ((long) storedW * storedH > maxPixels) throw MatrixException.tooLarge("Image is too large to thumbnail");
+            boolean swap = orientation >= 5; // EXIF 5..8 turn the picture by 90 degrees
+            int srcW = swap ? storedH : storedW;
+            int srcH = swap ? storedW : storedH;
 
-            // Geometry: which source region to use and how big the output becomes.
+            // Geometry in display orientation: which region to use and how big the output becomes.
             Rectangle region = new Rectangle(0, 0, srcW, srcH);
             int outW, outH;
             if (crop) {
@@ -119,11 +128,13 @@ public final class Thumbnailer {
             }
 
             // Let the decoder skip pixels we would throw away anyway, keeping 2x the output for quality.
+            // The region is centred, so in stored orientation it is the centred region with swapped sides.
             ImageReadParam param = reader.getDefaultReadParam();
-            param.setSourceRegion(region);
+            param.setSourceRegion(swap
+                    ? new Rectangle(region.y, region.x, region.height, region.width) : region);
             int step = Math.max(1, Math.min(region.width / outW, region.height / outH) / 2);
             param.setSourceSubsampling(step, step, 0, 0);
-            BufferedImage src = reader.read(0, param);
+            BufferedImage src = orient(reader.read(0, param), orientation);
 
             boolean alpha = src.getColorModel().hasAlpha();
             // PNG keeps transparency and the crisp edges of PNG/GIF graphics; photos compress better as JPEG.
@@ -155,6 +166,69 @@ public final class Thumbnailer {
             if (fallback == null) fallback = s;
         }
         return fallback != null ? fallback : STANDARD_SIZES.getLast();
+    }
+
+    /**
+     * The EXIF orientation (1..8) of a JPEG, 1 if absent or unreadable. Phone cameras store pixels as
+     * captured and only tag the rotation, so without this their portrait photos come out sideways.
+     */
+    static int exifOrientation(ImageInputStream in) {
+        try {
+            if (in.readUnsignedShort() != 0xFFD8) return 1;
+            for (int segments = 0; segments < 32; segments++) {
+                int marker = in.readUnsignedShort();
+                if ((marker & 0xFF00) != 0xFF00 || marker == 0xFFDA || marker == 0xFFD9) return 1;
+                int len = in.readUnsignedShort() - 2;
+                if (len < 0) return 1;
+                if (marker != 0xFFE1 || len < 14) {
+                    in.skipBytes(len);
+                    continue;
+                }
+                byte[] app1 = new byte[len];
+                in.readFully(app1);
+                if (!new String(app1, 0, 6, StandardCharsets.ISO_8859_1).equals("Exif\0\0")) continue;
+                ByteBuffer tiff = ByteBuffer.wrap(app1, 6, len - 6).slice();
+                tiff.order(tiff.get(0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+                int ifd = tiff.getInt(4);
+                int count = tiff.getShort(ifd) & 0xFFFF;
+                for (int i = 0; i < count; i++) {
+                    int entry = ifd + 2 + 12 * i;
+                    if ((tiff.getShort(entry) & 0xFFFF) == 0x0112) {
+                        int v = tiff.getShort(entry + 8) & 0xFFFF;
+                        return v >= 1 && v <= 8 ? v : 1;
+                    }
+                }
+                return 1;
+            }
+        } catch (IOException | RuntimeException e) {
+            // truncated or malformed EXIF: treat as unrotated, the decoder decides whether the image is usable
+        }
+        return 1;
+    }
+
+    /** Applies an EXIF orientation: maps stored pixels to how the picture is meant to be displayed. */
+    private static BufferedImage orient(BufferedImage img, int orientation) {
+        if (orientation <= 1 || orientation > 8) return img;
+        int w = img.getWidth(), h = img.getHeight();
+        AffineTransform t = switch (orientation) {
+            case 2 -> new AffineTransform(-1, 0, 0, 1, w, 0);   // mirrored horizontally
+            case 3 -> new AffineTransform(-1, 0, 0, -1, w, h);  // rotated 180
+            case 4 -> new AffineTransform(1, 0, 0, -1, 0, h);   // mirrored vertically
+            case 5 -> new AffineTransform(0, 1, 1, 0, 0, 0);    // transposed
+            case 6 -> new AffineTransform(0, 1, -1, 0, h, 0);   // needs 90 degrees clockwise
+            case 7 -> new AffineTransform(0, -1, -1, 0, h, w);  // transversed
+            default -> new AffineTransform(0, -1, 1, 0, 0, w);  // 8: needs 90 degrees counter-clockwise
+        };
+        boolean swap = orientation >= 5;
+        BufferedImage dst = new BufferedImage(swap ? h : w, swap ? w : h,
+                img.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.drawImage(img, t, null);
+        } finally {
+            g.dispose();
+        }
+        return dst;
     }
 
     /** Downscales in halving steps: a single bilinear step from far larger sizes would alias badly. */

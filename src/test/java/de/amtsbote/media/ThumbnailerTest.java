@@ -87,6 +87,65 @@ class ThumbnailerTest {
         assertEquals(32, decode(t).getWidth());
     }
 
+    /** A 200x100 JPEG, left half red and right half blue, tagged with the given EXIF orientation. */
+    private static byte[] orientedJpeg(int orientation, boolean littleEndian) throws Exception {
+        BufferedImage img = new BufferedImage(200, 100, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, 100, 100);
+        g.setColor(Color.BLUE);
+        g.fillRect(100, 0, 100, 100);
+        g.dispose();
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        ImageIO.write(img, "jpeg", plain);
+        byte[] jpeg = plain.toByteArray();
+        ByteBuffer tiff = ByteBuffer.allocate(26).order(littleEndian
+                ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+        tiff.put((byte) (littleEndian ? 'I' : 'M')).put((byte) (littleEndian ? 'I' : 'M')).putShort((short) 42)
+                .putInt(8).putShort((short) 1)
+                .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0)
+                .putInt(0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(jpeg, 0, 2); // SOI
+        out.write(new byte[] {(byte) 0xFF, (byte) 0xE1, 0, (byte) (2 + 6 + 26)});
+        out.write("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1));
+        out.write(tiff.array());
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    private static boolean reddish(int rgb) {
+        Color c = new Color(rgb);
+        return c.getRed() > 200 && c.getBlue() < 60;
+    }
+
+    @Test
+    void exifOrientationIsApplied() throws Exception {
+        // 6: displayed rotated 90 degrees clockwise, so 100x200 with red on top.
+        for (boolean le : new boolean[] {false, true}) {
+            Thumbnailer.Thumbnail t = Thumbnailer.make(orientedJpeg(6, le), "image/jpeg", 320, 240, "scale");
+            assertEquals(100, t.width());
+            assertEquals(200, t.height());
+            BufferedImage out = decode(t);
+            assertTrue(reddish(out.getRGB(50, 20)));
+            assertFalse(reddish(out.getRGB(50, 180)));
+        }
+        // 8: counter-clockwise, red at the bottom.
+        BufferedImage out = decode(Thumbnailer.make(orientedJpeg(8, false), "image/jpeg", 320, 240, "scale"));
+        assertEquals(100, out.getWidth());
+        assertTrue(reddish(out.getRGB(50, 180)));
+        // 3: upside down, red on the right; crop on a rotated picture works in display orientation.
+        out = decode(Thumbnailer.make(orientedJpeg(3, true), "image/jpeg", 100, 50, "crop"));
+        assertEquals(100, out.getWidth());
+        assertEquals(50, out.getHeight());
+        assertTrue(reddish(out.getRGB(90, 25)));
+        Thumbnailer.Thumbnail t = Thumbnailer.make(orientedJpeg(6, false), "image/jpeg", 50, 80, "crop");
+        assertEquals(50, t.width());
+        assertEquals(80, t.height());
+        // Unknown orientation values are ignored.
+        assertEquals(200, Thumbnailer.make(orientedJpeg(9, false), "image/jpeg", 800, 600, "scale").width());
+    }
+
     @Test
     void neverUpscales() throws Exception {
         byte[] small = image(50, 40, BufferedImage.TYPE_INT_RGB, "png");
