@@ -149,4 +149,17 @@ public final class Accounts implements Authenticator {
     private void forget(List<String> tokenHashes) {
         tokenHashes.forEach(sessions::remove);
     }
+
+    /** Sets a new password; optionally signs out every other device of the user. */
+    public void changePassword(String userId, String newPassword, boolean logoutOtherDevices, Session current) {
+        if (newPassword == null || newPassword.length() < 8) {
+            throw new MatrixException(400, "M_WEAK_PASSWORD", "Password must have at least 8 characters");
+        }
+        store.setPasswordHash(userId, PasswordHasher.hash(newPassword));
+        if (logoutOtherDevices) {
+            for (AccountStore.Device d : store.devices(userId)) {
+                if (!d.deviceId().equals(current.deviceId())) forget(store.deleteDevice(userId, d.deviceId()));
+            }
+        }
+    }
 }
