@@ -7,6 +7,9 @@ import de.amtsbote.clientapi.Handlers;
 import de.amtsbote.config.Config;
 import de.amtsbote.http.HttpServer;
 import de.amtsbote.http.Router;
+import de.amtsbote.media.MediaFiles;
+import de.amtsbote.media.MediaHandlers;
+import de.amtsbote.media.MediaService;
 import de.amtsbote.rooms.ServerSigningKey;
 import de.amtsbote.storage.Database;
 import de.amtsbote.storage.Stores;
@@ -38,14 +41,27 @@ public final class AmtsboteServer implements AutoCloseable {
         this.accounts = new Accounts(stores.accounts(), config.serverName(), config.limits().loginAttemptsPerMinute());
         UserInteractiveAuth uia = new UserInteractiveAuth(accounts);
 
+        MediaService media = new MediaService(config.serverName(), stores.media(), mediaFiles(config),
+                config.media().maxUploadBytes());
+
         Router router = new Router();
         List<Handlers> handlers = List.of(
                 new DiscoveryHandlers(config.publicBaseUrl()),
                 new AccountHandlers(accounts, uia),
-                new AdminHandlers(accounts));
+                new AdminHandlers(accounts),
+                // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
+                new MediaHandlers(media, false));
         for (Handlers h : handlers) h.register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L, null);
+    }
+
+    private static MediaFiles mediaFiles(Config config) {
+        try {
+            return new MediaFiles(config.media().path());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the media directories under " + config.media().path(), e);
+        }
     }
 
     private static ServerSigningKey loadOrCreateKey(Config config) {
