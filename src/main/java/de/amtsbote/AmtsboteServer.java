@@ -20,6 +20,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import de.amtsbote.clientapi.DirectoryHandlers;
+import de.amtsbote.clientapi.ProfileUpdateHandlers;
+import de.amtsbote.clientapi.RelationsHandlers;
+import de.amtsbote.clientapi.RoomHandlers;
+import de.amtsbote.clientapi.SyncHandlers;
+import de.amtsbote.rooms.ClientEvents;
+import de.amtsbote.rooms.HistoryVisibility;
+import de.amtsbote.rooms.Profiles;
+import de.amtsbote.rooms.RoomActions;
+import de.amtsbote.rooms.RoomCreator;
+import de.amtsbote.rooms.RoomService;
+import de.amtsbote.rooms.Timeline;
+import de.amtsbote.sync.Receipts;
+import de.amtsbote.sync.SyncService;
+import de.amtsbote.sync.Typing;
+import de.amtsbote.sync.UnreadCounts;
 
 /**
  * The whole server, wired by hand: storage, components, HTTP. Construct, {@link #start()}, {@link #close()}.
@@ -31,6 +50,8 @@ public final class AmtsboteServer implements AutoCloseable {
     private final Stores stores;
     private final Accounts accounts;
     private final HttpServer http;
+    private final RoomService rooms;
+    private final ScheduledExecutorService typingExpiry;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -44,13 +65,41 @@ public final class AmtsboteServer implements AutoCloseable {
         MediaService media = new MediaService(config.serverName(), stores.media(), mediaFiles(config),
                 config.media().maxUploadBytes());
 
+        // Rooms and sync.
+        this.rooms = new RoomService(stores.events(), db, signingKey, config.serverName(), notifier);
+        Profiles profiles = userId -> stores.accounts().user(userId)
+                .filter(u -> !u.deactivated())
+                .map(u -> new Profiles.Profile(u.displayname(), u.avatarUrl()))
+                .orElse(null);
+        RoomActions actions = new RoomActions(rooms, stores.directory(), profiles);
+        ClientEvents clientEvents = new ClientEvents(stores.events());
+        HistoryVisibility visibility = new HistoryVisibility(stores.events());
+        Timeline timeline = new Timeline(stores.events(), visibility);
+        Typing typing = new Typing(notifier, roomId -> {
+            var room = rooms.room(roomId);
+            return room == null ? java.util.Set.of() : room.joinedMembers();
+        });
+        UnreadCounts unread = new UnreadCounts(stores.events(), stores.receipts(), rooms::streamPos);
+        rooms.onNotificationsCommitted(unread::added);
+        Receipts receipts = new Receipts(stores.receipts(), rooms, notifier, unread);
+        SyncService sync = new SyncService(rooms, clientEvents, timeline, notifier, typing, receipts, unread,
+                stores.accountData(), stores.toDevice());
+        this.typingExpiry = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+        typingExpiry.scheduleAtFixedRate(typing::expire, 1, 1, TimeUnit.SECONDS);
+
         Router router = new Router();
         List<Handlers> handlers = List.of(
                 new DiscoveryHandlers(config.publicBaseUrl()),
                 new AccountHandlers(accounts, uia),
                 new AdminHandlers(accounts),
                 // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
-                new MediaHandlers(media, false));
+                new MediaHandlers(media, false),
+                new RoomHandlers(actions, new RoomCreator(actions), clientEvents, timeline),
+                new RelationsHandlers(rooms, clientEvents, visibility),
+                new DirectoryHandlers(rooms, stores.directory()),
+                new ProfileUpdateHandlers(stores.accounts(), actions),
+                new SyncHandlers(sync, rooms, typing, receipts, stores.accountData(), notifier,
+                        config.limits().maxSyncTimeoutMs()));
         for (Handlers h : handlers) h.register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L, null);
@@ -91,9 +140,12 @@ public final class AmtsboteServer implements AutoCloseable {
 
     public Stores stores() { return stores; }
 
+    public RoomService rooms() { return rooms; }
+
     @Override
     public void close() throws Exception {
         http.close();
+        typingExpiry.shutdownNow();
         db.close();
     }
 }
