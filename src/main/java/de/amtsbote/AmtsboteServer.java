@@ -1,17 +1,24 @@
 package de.amtsbote;
 
 import de.amtsbote.admin.AdminHandlers;
+import de.amtsbote.clientapi.AccountDataHandlers;
 import de.amtsbote.clientapi.AccountHandlers;
+import de.amtsbote.clientapi.DirectoryUserHandlers;
 import de.amtsbote.clientapi.DiscoveryHandlers;
 import de.amtsbote.clientapi.Handlers;
+import de.amtsbote.clientapi.PushRuleHandlers;
 import de.amtsbote.config.Config;
 import de.amtsbote.http.HttpServer;
 import de.amtsbote.http.Router;
+import de.amtsbote.push.PushNotificationPolicy;
+import de.amtsbote.push.PushRules;
 import de.amtsbote.rooms.ServerSigningKey;
 import de.amtsbote.storage.Database;
 import de.amtsbote.storage.Stores;
 import de.amtsbote.sync.Notifier;
+import de.amtsbote.users.AccountData;
 import de.amtsbote.users.Accounts;
+import de.amtsbote.users.ToDeviceMessages;
 import de.amtsbote.users.UserInteractiveAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +35,8 @@ public final class AmtsboteServer implements AutoCloseable {
     private final Stores stores;
     private final Accounts accounts;
     private final HttpServer http;
+    /** Decides who is notified of a new event; for the rooms service. */
+    private final PushNotificationPolicy notificationPolicy;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -37,12 +46,18 @@ public final class AmtsboteServer implements AutoCloseable {
         Notifier notifier = new Notifier();
         this.accounts = new Accounts(stores.accounts(), config.serverName(), config.limits().loginAttemptsPerMinute());
         UserInteractiveAuth uia = new UserInteractiveAuth(accounts);
+        PushRules pushRules = new PushRules(stores.accountData(), notifier);
+        this.notificationPolicy = new PushNotificationPolicy(pushRules, config.serverName());
 
         Router router = new Router();
         List<Handlers> handlers = List.of(
                 new DiscoveryHandlers(config.publicBaseUrl()),
                 new AccountHandlers(accounts, uia),
-                new AdminHandlers(accounts));
+                new AdminHandlers(accounts),
+                new PushRuleHandlers(pushRules),
+                new AccountDataHandlers(new AccountData(stores.accountData(), pushRules, notifier), stores.accountData(),
+                        new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
+                new DirectoryUserHandlers(stores.accounts()));
         for (Handlers h : handlers) h.register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L, null);
@@ -74,6 +89,8 @@ public final class AmtsboteServer implements AutoCloseable {
     public Accounts accounts() { return accounts; }
 
     public Stores stores() { return stores; }
+
+    public PushNotificationPolicy notificationPolicy() { return notificationPolicy; }
 
     @Override
     public void close() throws Exception {
