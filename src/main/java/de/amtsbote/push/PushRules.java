@@ -72,16 +72,18 @@ public final class PushRules {
         lock.lock();
         try {
             PushRuleSet set = PushRuleSet.fromStorageJson(userId, loadLocked(userId).stored());
-            change.accept(set);
+            change.accept(set); // a rejected change throws here, before anything is stored
             Entry updated = new Entry(set.toStorageJson(), set.toClientJson());
-            store.putPushRules(userId, updated.stored());
-            // Holding the lock until the account data is written keeps its stream order equal to the change order.
-            store.put(userId, "", ACCOUNT_DATA_TYPE, updated.clientJson().deepCopy(), () -> notifier.wake(userId));
+            try {
+                store.putPushRules(userId, updated.stored());
+                // Holding the lock until the account data is written keeps its stream order equal to the change order.
+                store.put(userId, "", ACCOUNT_DATA_TYPE, updated.clientJson().deepCopy(), () -> notifier.wake(userId));
+            } catch (RuntimeException e) {
+                // The database may or may not hold the change now: read it again next time.
+                cache.remove(userId);
+                throw e;
+            }
             cache.put(userId, updated);
-        } catch (RuntimeException e) {
-            // The database may or may not hold the change now: read it again next time.
-            cache.remove(userId);
-            throw e;
         } finally {
             lock.unlock();
         }
