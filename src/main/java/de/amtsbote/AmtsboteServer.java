@@ -1,20 +1,27 @@
 package de.amtsbote;
 
 import de.amtsbote.admin.AdminHandlers;
+import de.amtsbote.clientapi.AccountDataHandlers;
 import de.amtsbote.clientapi.AccountHandlers;
+import de.amtsbote.clientapi.DirectoryUserHandlers;
 import de.amtsbote.clientapi.DiscoveryHandlers;
 import de.amtsbote.clientapi.Handlers;
+import de.amtsbote.clientapi.PushRuleHandlers;
 import de.amtsbote.config.Config;
 import de.amtsbote.http.HttpServer;
 import de.amtsbote.http.Router;
 import de.amtsbote.media.MediaFiles;
 import de.amtsbote.media.MediaHandlers;
 import de.amtsbote.media.MediaService;
+import de.amtsbote.push.PushNotificationPolicy;
+import de.amtsbote.push.PushRules;
 import de.amtsbote.rooms.ServerSigningKey;
 import de.amtsbote.storage.Database;
 import de.amtsbote.storage.Stores;
 import de.amtsbote.sync.Notifier;
+import de.amtsbote.users.AccountData;
 import de.amtsbote.users.Accounts;
+import de.amtsbote.users.ToDeviceMessages;
 import de.amtsbote.users.UserInteractiveAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +59,8 @@ public final class AmtsboteServer implements AutoCloseable {
     private final HttpServer http;
     private final RoomService rooms;
     private final ScheduledExecutorService typingExpiry;
+    /** Decides who is notified of a new event; for the rooms service. */
+    private final PushNotificationPolicy notificationPolicy;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -61,12 +70,15 @@ public final class AmtsboteServer implements AutoCloseable {
         Notifier notifier = new Notifier();
         this.accounts = new Accounts(stores.accounts(), config.serverName(), config.limits().loginAttemptsPerMinute());
         UserInteractiveAuth uia = new UserInteractiveAuth(accounts);
+        PushRules pushRules = new PushRules(stores.accountData(), notifier);
+        this.notificationPolicy = new PushNotificationPolicy(pushRules, config.serverName());
 
         MediaService media = new MediaService(config.serverName(), stores.media(), mediaFiles(config),
                 config.media().maxUploadBytes());
 
         // Rooms and sync.
         this.rooms = new RoomService(stores.events(), db, signingKey, config.serverName(), notifier);
+        rooms.setNotificationPolicy(notificationPolicy);
         Profiles profiles = userId -> stores.accounts().user(userId)
                 .filter(u -> !u.deactivated())
                 .map(u -> new Profiles.Profile(u.displayname(), u.avatarUrl()))
@@ -99,7 +111,11 @@ public final class AmtsboteServer implements AutoCloseable {
                 new DirectoryHandlers(rooms, stores.directory()),
                 new ProfileUpdateHandlers(stores.accounts(), actions),
                 new SyncHandlers(sync, rooms, typing, receipts, stores.accountData(), notifier,
-                        config.limits().maxSyncTimeoutMs()));
+                        config.limits().maxSyncTimeoutMs()),
+                new PushRuleHandlers(pushRules),
+                new AccountDataHandlers(new AccountData(stores.accountData(), pushRules, notifier), stores.accountData(),
+                        new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
+                new DirectoryUserHandlers(stores.accounts()));
         for (Handlers h : handlers) h.register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L, null);
@@ -141,6 +157,8 @@ public final class AmtsboteServer implements AutoCloseable {
     public Stores stores() { return stores; }
 
     public RoomService rooms() { return rooms; }
+
+    public PushNotificationPolicy notificationPolicy() { return notificationPolicy; }
 
     @Override
     public void close() throws Exception {
