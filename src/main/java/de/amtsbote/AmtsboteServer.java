@@ -95,7 +95,7 @@ public final class AmtsboteServer implements AutoCloseable {
         rooms.onNotificationsCommitted(unread::added);
         Receipts receipts = new Receipts(stores.receipts(), rooms, notifier, unread);
         SyncService sync = new SyncService(rooms, clientEvents, timeline, notifier, typing, receipts, unread,
-                stores.accountData(), stores.toDevice());
+                stores.accountData(), stores.toDevice(), pushRules::clientJson);
         this.typingExpiry = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
         typingExpiry.scheduleAtFixedRate(typing::expire, 1, 1, TimeUnit.SECONDS);
 

@@ -42,9 +42,12 @@ public final class SyncService {
     private final UnreadCounts unread;
     private final AccountDataStore accountData;
     private final ToDeviceStore toDevice;
+    private final java.util.function.Function<String, ObjectNode> pushRules;
 
     public SyncService(RoomService rooms, ClientEvents events, Timeline timeline, Notifier notifier, Typing typing,
-                       Receipts receipts, UnreadCounts unread, AccountDataStore accountData, ToDeviceStore toDevice) {
+                       Receipts receipts, UnreadCounts unread, AccountDataStore accountData, ToDeviceStore toDevice,
+                       java.util.function.Function<String, ObjectNode> pushRules) {
+        this.pushRules = pushRules;
         this.rooms = rooms;
         this.events = events;
         this.timeline = timeline;
@@ -90,12 +93,22 @@ public final class SyncService {
                 : accountData.since(s.userId(), sincePos, upTo);
         Map<String, List<AccountDataStore.Item>> roomAd = new HashMap<>();
         ArrayNode globalAd = Json.array();
+        boolean pushRulesSent = false;
         for (AccountDataStore.Item item : ad) {
-            if (item.roomId().isEmpty()) {
+            if (item.roomId().isEmpty() && item.type().equals("m.push_rules")) {
+                // Always the live rule set (server defaults may have changed since the copy was stored).
+                pushRulesSent = true;
+                if (filter.accountData().matchesType(item.type())) {
+                    globalAd.add(Json.object().put("type", "m.push_rules").set("content", pushRules.apply(s.userId())));
+                }
+            } else if (item.roomId().isEmpty()) {
                 if (filter.accountData().matchesType(item.type())) globalAd.add(accountDataEvent(item));
             } else {
                 roomAd.computeIfAbsent(item.roomId(), k -> new ArrayList<>()).add(item);
             }
+        }
+        if (initial && !pushRulesSent && filter.accountData().matchesType("m.push_rules")) {
+            globalAd.add(Json.object().put("type", "m.push_rules").set("content", pushRules.apply(s.userId())));
         }
         ObjectNode ado = body.putObject("account_data");
         ado.set("events", globalAd);
