@@ -118,7 +118,8 @@ public final class AmtsboteServer implements AutoCloseable {
                 new DirectoryUserHandlers(stores.accounts()));
         for (Handlers h : handlers) h.register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
-                config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L, null);
+                config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
+                new de.amtsbote.http.StaticFiles("/webclient"));
     }
 
     private static MediaFiles mediaFiles(Config config) {
