@@ -40,6 +40,8 @@ public final class RoomService {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     /** user id -> (room id -> membership). Loaded for everyone at start; kept current by event creation. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, String>> memberships = new ConcurrentHashMap<>();
+    /** user id -> (room id -> stream position of their latest membership event), once committed. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> membershipPos = new ConcurrentHashMap<>();
     /** In-flight sends by transaction, so a retry that arrives before the first finished gets the same event. */
     private final ConcurrentHashMap<String, CompletableFuture<String>> inflight = new ConcurrentHashMap<>();
 
@@ -51,7 +53,15 @@ public final class RoomService {
         this.notifier = notifier;
         for (String[] m : store.allMemberships()) {
             memberships.computeIfAbsent(m[1], k -> new ConcurrentHashMap<>()).put(m[0], m[2]);
+            membershipPos.computeIfAbsent(m[1], k -> new ConcurrentHashMap<>()).put(m[0], Long.parseLong(m[3]));
         }
+    }
+
+    /** Stream position of the user's latest committed membership event in the room, or 0. */
+    public long membershipPos(String userId, String roomId) {
+        Map<String, Long> m = membershipPos.get(userId);
+        Long p = m == null ? null : m.get(roomId);
+        return p == null ? 0 : p;
     }
 
     public void setNotificationPolicy(NotificationPolicy policy) { this.notificationPolicy = policy; }
@@ -287,6 +297,10 @@ public final class RoomService {
                         room.recent.append(new StoredEvent(positions[i], n.eventId(), n.roomId(), n.type(), n.stateKey(),
                                 n.sender(), null, n.txnDevice(), n.txnId(), n.pdu()));
                         if (n.redacts() != null) room.recent.redacted(n.redacts(), n.eventId());
+                        if (n.membership() != null) {
+                            membershipPos.computeIfAbsent(n.stateKey(), k -> new ConcurrentHashMap<>())
+                                    .put(n.roomId(), positions[i]);
+                        }
                         if (!notifications.get(i).isEmpty()) {
                             notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
                         }

@@ -44,7 +44,7 @@ public interface EventStore {
     /** Events of a room with after < stream_pos <= upTo; newest first if backwards, else oldest first. */
     List<StoredEvent> roomEvents(String roomId, long after, long upTo, int limit, boolean backwards);
 
-    /** Every membership of every user: {room_id, user_id, membership}. Read once at start. */
+    /** Every membership of every user: {room_id, user_id, membership, stream_pos}. Read once at start. */
     List<String[]> allMemberships();
 
     /** roomId -> membership of the user in every room they have a member event in. */

@@ -338,10 +338,7 @@ public final class SyncService {
     private ObjectNode invitedRoom(Session s, Room room, long sincePos, boolean initial) {
         Room.StateEntry me = room.state().get(new StateKey("m.room.member", s.userId()));
         if (me == null) return null;
-        if (!initial) {
-            List<StoredEvent> mine = rooms.store().stateHistory(room.roomId(), "m.room.member", s.userId());
-            if (mine.isEmpty() || mine.getLast().streamPos() <= sincePos) return null;
-        }
+        if (!initial && rooms.membershipPos(s.userId(), room.roomId()) <= sincePos) return null;
         ObjectNode out = Json.object();
         ArrayNode ev = out.putObject("invite_state").putArray("events");
         room.state().forEach((k, v) -> {
@@ -358,6 +355,7 @@ public final class SyncService {
     }
 
     private ObjectNode leftRoom(Session s, ClientEvents.Viewer viewer, Room room, long sincePos, long upTo, SyncFilter filter) {
+        if (sincePos != 0 && rooms.membershipPos(s.userId(), room.roomId()) <= sincePos) return null;
         HistoryVisibility.Checker who = timeline.visibility().forUser(room.roomId(), s.userId());
         long leftAt = who.readableUpTo();
         if (leftAt <= sincePos && sincePos != 0) return null;

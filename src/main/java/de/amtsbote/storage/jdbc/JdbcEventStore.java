@@ -125,8 +125,9 @@ public final class JdbcEventStore implements EventStore {
 
     @Override
     public List<String[]> allMemberships() {
-        return db.read(c -> Q.list(c, "SELECT room_id, state_key, membership FROM current_state WHERE type = 'm.room.member'",
-                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}));
+        return db.read(c -> Q.list(c, "SELECT room_id, state_key, membership, stream_pos FROM current_state"
+                + " WHERE type = 'm.room.member'",
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), Long.toString(rs.getLong(4))}));
     }
 
     @Override
