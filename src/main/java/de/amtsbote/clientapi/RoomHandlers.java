@@ -83,6 +83,9 @@ public final class RoomHandlers implements Handlers {
             return Json.object().put("event_id", id);
         });
         r.client("PUT", "/rooms/{roomId}/state/{eventType}", USER, req -> putState(req, ""));
+        // The spec allows the trailing slash when the state key is empty.
+        r.client("PUT", "/rooms/{roomId}/state/{eventType}/", USER, req -> putState(req, ""));
+        r.client("GET", "/rooms/{roomId}/state/{eventType}/", USER, req -> getState(req, ""));
         r.client("PUT", "/rooms/{roomId}/state/{eventType}/{stateKey}", USER, req -> putState(req, req.path("stateKey")));
         r.client("GET", "/rooms/{roomId}/state", USER, this::allState);
         r.client("GET", "/rooms/{roomId}/state/{eventType}", USER, req -> getState(req, ""));

@@ -28,6 +28,8 @@ public final class HistoryVisibility {
         }
 
         public boolean canSee(StoredEvent e) {
+            // Users always see their own membership changes (an invite, their leave, a kick or ban).
+            if (e.type().equals("m.room.member") && userId.equals(e.stateKey())) return true;
             String visibility = "shared";
             for (StoredEvent v : visibilityEvents) {
                 // The visibility in force when the event was sent (its own change applies from the next one).

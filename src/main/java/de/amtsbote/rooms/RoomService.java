@@ -291,23 +291,24 @@ public final class RoomService {
                 }
                 if (creating != null) creating.run(ctx, finalRoomId);
                 long last = positions[positions.length - 1];
-                ctx.afterCommit(() -> {
-                    for (int i = 0; i < rows.size(); i++) {
-                        NewEvent n = rows.get(i);
-                        room.recent.append(new StoredEvent(positions[i], n.eventId(), n.roomId(), n.type(), n.stateKey(),
-                                n.sender(), null, n.txnDevice(), n.txnId(), n.pdu()));
-                        if (n.redacts() != null) room.recent.redacted(n.redacts(), n.eventId());
-                        if (n.membership() != null) {
-                            membershipPos.computeIfAbsent(n.stateKey(), k -> new ConcurrentHashMap<>())
-                                    .put(n.roomId(), positions[i]);
-                        }
-                        if (!notifications.get(i).isEmpty()) {
-                            notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
-                        }
+                // In-memory hints are updated before the commit is published: readers bound every read by the
+                // published position, so an early hint is harmless, while a late one would let a /sync move its
+                // token past events it never saw. Wakes come after publishing, so a woken /sync sees the events.
+                for (int i = 0; i < rows.size(); i++) {
+                    NewEvent n = rows.get(i);
+                    room.recent.append(new StoredEvent(positions[i], n.eventId(), n.roomId(), n.type(), n.stateKey(),
+                            n.sender(), null, n.txnDevice(), n.txnId(), n.pdu()));
+                    if (n.redacts() != null) room.recent.redacted(n.redacts(), n.eventId());
+                    if (n.membership() != null) {
+                        membershipPos.computeIfAbsent(n.stateKey(), k -> new ConcurrentHashMap<>())
+                                .put(n.roomId(), positions[i]);
                     }
-                    if (last > room.lastStreamPos) room.lastStreamPos = last;
-                    notifier.wake(wake);
-                });
+                    if (!notifications.get(i).isEmpty()) {
+                        notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
+                    }
+                }
+                if (last > room.lastStreamPos) room.lastStreamPos = last;
+                ctx.afterCommit(() -> notifier.wake(wake));
                 return positions;
             });
             // The room moves on now, so the next sender can build on these events while they are written.

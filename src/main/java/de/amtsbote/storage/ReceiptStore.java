@@ -10,9 +10,10 @@ public interface ReceiptStore {
 
     /**
      * Stores a receipt unless the user already has one for a later event (receipts only move forward).
-     * Returns the receipt's stream position, or -1 if not stored; afterCommit gets the position.
+     * Returns the receipt's stream position, or -1 if not stored. onStored gets the position inside the write
+     * (before it is published: for in-memory hints only); afterCommit runs once it is published.
      */
-    long put(Receipt r, java.util.function.LongConsumer afterCommit);
+    long put(Receipt r, java.util.function.LongConsumer onStored, Runnable afterCommit);
 
     /** Receipts of a room with after < stream_pos <= upTo. */
     List<Receipt> since(String roomId, long after, long upTo);

@@ -12,6 +12,10 @@ public interface WriteContext {
     /** The next position of the server-wide stream that /sync tokens count. */
     long nextStreamPos();
 
-    /** Runs after the batch this write belongs to is durably committed (e.g. waking long-polls). */
+    /**
+     * Runs after the batch this write belongs to is durably committed and its stream positions are published
+     * (e.g. waking long-polls). In-memory state that readers use to decide what to read must instead be
+     * updated inside the write itself, before publishing (reads are bounded by the published position).
+     */
     void afterCommit(Runnable action);
 }

@@ -39,8 +39,7 @@ public final class Receipts {
         if (type.equals("m.read.private") && thread.isEmpty()) thread = "";
         ReceiptStore.Receipt r = new ReceiptStore.Receipt(roomId, type, userId, thread, eventId, e.get().streamPos(),
                 System.currentTimeMillis(), 0);
-        store.put(r, pos -> {
-            lastPos.merge(roomId, pos, Math::max);
+        store.put(r, pos -> lastPos.merge(roomId, pos, Math::max), () -> {
             unread.invalidate(userId, roomId);
             // Private receipts only concern their owner.
             if (type.equals("m.read.private")) notifier.wake(userId);

@@ -111,9 +111,9 @@ class StoresTest {
     void receiptsOnlyMoveForward(Kind kind) throws Exception {
         try (Database db = open(kind)) {
             Stores s = Stores.of(db);
-            long p1 = s.receipts().put(new ReceiptStore.Receipt("!r:x", "m.read", "@a:x", "", "$5", 5, 1, 0), null);
+            long p1 = s.receipts().put(new ReceiptStore.Receipt("!r:x", "m.read", "@a:x", "", "$5", 5, 1, 0), null, null);
             assertTrue(p1 > 0);
-            long p2 = s.receipts().put(new ReceiptStore.Receipt("!r:x", "m.read", "@a:x", "", "$3", 3, 2, 0), null);
+            long p2 = s.receipts().put(new ReceiptStore.Receipt("!r:x", "m.read", "@a:x", "", "$3", 3, 2, 0), null, null);
             assertEquals(-1, p2, "an older receipt does not replace a newer one");
             assertEquals(5L, s.receipts().readPosition("!r:x", "@a:x").orElseThrow());
             assertEquals(1, s.receipts().since("!r:x", 0, Long.MAX_VALUE).size());
