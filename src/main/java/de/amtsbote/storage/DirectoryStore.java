@@ -1,0 +1,18 @@
+package de.amtsbote.storage;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Room aliases (#name:server). */
+public interface DirectoryStore {
+    record Alias(String alias, String roomId, String creator) {}
+
+    /** Returns false if the alias is taken. */
+    boolean create(String alias, String roomId, String creator);
+
+    Optional<Alias> get(String alias);
+
+    boolean delete(String alias);
+
+    List<String> aliasesOf(String roomId);
+}
