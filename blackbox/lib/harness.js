@@ -189,15 +189,34 @@ export function makeClient({ accessToken, userId, deviceId } = {}) {
     const httpFailures = [];
     const syncLog = [];
     const fetchFn = async (resource, init) => {
-        const res = await fetch(resource, init);
+        if (client.stopped) {
+            // a stopped client must not talk to the server any more; its sync loop treats this as logout
+            stopLater(client);
+            return new Response(JSON.stringify({ errcode: "M_UNKNOWN_TOKEN", error: "client stopped by the test" }), {
+                status: 401,
+                headers: { "Content-Type": "application/json" },
+            });
+        }
+        let res;
+        try {
+            res = await fetch(resource, init);
+        } finally {
+            // matrix-js-sdk sometimes arms retry timers when a request ends after stopClient(): clear them again
+            if (client.stopped) stopLater(client);
+        }
         const url = new URL(typeof resource === "string" ? resource : resource.url ?? String(resource));
         if (!res.ok) {
             let text = "";
             try {
                 text = await res.clone().text();
             } catch {}
-            httpFailures.push(`${init?.method ?? "GET"} ${url.pathname} → ${res.status} ${text.slice(0, 200)}`);
+            const line = `${init?.method ?? "GET"} ${url.pathname} → ${res.status} ${text.slice(0, 200)}`;
+            httpFailures.push(line);
             if (httpFailures.length > 50) httpFailures.shift();
+            // endpoints without which the SDK's sync loop can never start: fail fast instead of retrying
+            if (res.status === 404 && /\/(pushrules\/?|filter(\/[^/]*)?|sync)$/.test(url.pathname)) {
+                client.onFatalStartupError?.(new Error(`the sync loop cannot start: ${line}`));
+            }
         } else if (url.pathname.endsWith("/sync")) {
             try {
                 syncLog.push(await res.clone().json());
@@ -254,12 +273,18 @@ export async function startSyncing(client, opts = {}, timeoutMs = SYNC_WAIT_MS) 
         };
         client.on(sdk.ClientEvent.Sync, onSync);
     });
+    const fatal = new Promise((_, reject) => {
+        client.onFatalStartupError = reject;
+    });
+    fatal.catch(() => {});
     await client.startClient({ initialSyncLimit: 50, pollTimeout: 30000, ...opts });
-    await withTimeout(prepared, timeoutMs, () =>
+    await withTimeout(Promise.race([prepared, fatal]), timeoutMs, () =>
         `initial sync of ${client.getUserId()} did not complete (sync state ${client.getSyncState()}; ` +
         `last error: ${client.lastSyncError?.message ?? "none"}; recent HTTP failures: ` +
-        `${JSON.stringify(client.httpFailures.slice(-5))})`,
-    );
+        `${recentFailures(client)})`,
+    ).finally(() => {
+        client.onFatalStartupError = undefined;
+    });
     return client;
 }
 
@@ -270,18 +295,32 @@ export async function syncedClient(user, opts = {}) {
     return c;
 }
 
-export function stopAll() {
-    for (const c of liveClients) {
+function stopLater(c) {
+    setTimeout(() => {
         try {
             c.stopClient();
         } catch {}
-    }
-    liveClients.clear();
+    }, 0);
 }
 
 export function stopClient(c) {
     liveClients.delete(c);
-    c.stopClient();
+    c.stopped = true;
+    try {
+        c.stopClient();
+    } catch {}
+}
+
+export function stopAll() {
+    for (const c of [...liveClients]) stopClient(c);
+}
+
+/** The client's last distinct HTTP failures, with repeat counts, for error messages. */
+export function recentFailures(client, n = 5) {
+    const counts = new Map();
+    for (const f of client.httpFailures) counts.set(f, (counts.get(f) ?? 0) + 1);
+    const list = [...counts].slice(-n).map(([f, c]) => (c > 1 ? `${c}× ${f}` : f));
+    return list.length ? list.join(" | ") : "none";
 }
 
 // ---------------------------------------------------------------- waiting
@@ -315,7 +354,7 @@ export async function waitFor(check, { timeoutMs = SYNC_WAIT_MS, intervalMs = 50
         await sleep(intervalMs);
     }
     const extra = client
-        ? ` (client ${client.getUserId()}: sync state ${client.getSyncState()}, recent HTTP failures ${JSON.stringify(client.httpFailures.slice(-5))})`
+        ? ` (client ${client.getUserId()}: sync state ${client.getSyncState()}, recent HTTP failures ${recentFailures(client)})`
         : "";
     const lastInfo = last instanceof Error ? `; last error: ${last.message}` : "";
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastInfo}${extra}`);

@@ -4,21 +4,27 @@ import assert from "node:assert/strict";
 import { raw, ok, expectError, enc, createUser, loginRaw, stopAll } from "../lib/harness.js";
 
 const V3 = "/_matrix/client/v3";
-let alice, bob, aTok, bTok, roomId;
+let alice, bob, aTok, bTok, roomIdPromise;
 
 before(async () => {
     alice = await createUser("err_a");
     bob = await createUser("err_b");
     aTok = (await loginRaw(alice)).accessToken;
     bTok = (await loginRaw(bob)).accessToken;
-    roomId = ok(await raw("POST", `${V3}/createRoom`, { token: aTok, body: { preset: "private_chat" } }), "createRoom").room_id;
 });
+
+/** Alice's private room, created on first use (so tests that need no room do not depend on createRoom). */
+function aliceRoom() {
+    roomIdPromise ??= raw("POST", `${V3}/createRoom`, { token: aTok, body: { preset: "private_chat" } })
+        .then((res) => ok(res, "createRoom").room_id);
+    return roomIdPromise;
+}
 after(stopAll);
 
 test("malformed JSON → 400 M_NOT_JSON", { timeout: 15000 }, async () => {
     for (const [method, path] of [
         ["POST", `${V3}/createRoom`],
-        ["PUT", `${V3}/rooms/${enc(roomId)}/send/m.room.message/nj${Date.now()}`],
+        ["PUT", `${V3}/profile/${enc(alice.userId)}/displayname`],
     ]) {
         const res = await raw(method, path, {
             token: aTok, rawBody: '{"name": "unterminated', headers: { "Content-Type": "application/json" },
@@ -27,6 +33,13 @@ test("malformed JSON → 400 M_NOT_JSON", { timeout: 15000 }, async () => {
     }
     const login = await raw("POST", `${V3}/login`, { rawBody: "not json at all", headers: { "Content-Type": "application/json" } });
     expectError(login, 400, "M_NOT_JSON", "POST /login with malformed JSON");
+});
+
+test("malformed JSON when sending an event → 400 M_NOT_JSON", { timeout: 15000 }, async () => {
+    const roomId = await aliceRoom();
+    const path = `${V3}/rooms/${enc(roomId)}/send/m.room.message/nj${Date.now()}`;
+    const res = await raw("PUT", path, { token: aTok, rawBody: "{{{", headers: { "Content-Type": "application/json" } });
+    expectError(res, 400, "M_NOT_JSON", "send with malformed JSON");
 });
 
 test("wrong types → 400 M_BAD_JSON", { timeout: 15000 }, async () => {
@@ -43,6 +56,14 @@ test("wrong types → 400 M_BAD_JSON", { timeout: 15000 }, async () => {
         400, "M_BAD_JSON", "displayname as a number",
     );
     expectError(
+        await raw("POST", `${V3}/login`, { body: { type: "m.login.password", identifier: { type: "m.id.user", user: 7 }, password: "x" } }),
+        400, "M_BAD_JSON", "login with a numeric user",
+    );
+});
+
+test("wrong types in a room request → 400 M_BAD_JSON", { timeout: 15000 }, async () => {
+    const roomId = await aliceRoom();
+    expectError(
         await raw("POST", `${V3}/rooms/${enc(roomId)}/invite`, { token: aTok, body: { user_id: ["@x:y"] } }),
         400, "M_BAD_JSON", "invite with user_id as a list",
     );
@@ -52,7 +73,9 @@ test("missing token → 401 M_MISSING_TOKEN", { timeout: 15000 }, async () => {
     expectError(await raw("GET", `${V3}/account/whoami`), 401, "M_MISSING_TOKEN", "whoami without token");
     expectError(await raw("GET", `${V3}/sync`), 401, "M_MISSING_TOKEN", "sync without token");
     expectError(
-        await raw("PUT", `${V3}/rooms/${enc(roomId)}/send/m.room.message/mt${Date.now()}`, { body: { msgtype: "m.text", body: "x" } }),
+        await raw("PUT", `${V3}/rooms/${enc("!nowhere:" + alice.userId.split(":")[1])}/send/m.room.message/mt${Date.now()}`, {
+            body: { msgtype: "m.text", body: "x" },
+        }),
         401, "M_MISSING_TOKEN", "send without token",
     );
 });
@@ -72,6 +95,7 @@ test("unknown endpoint → 404 M_UNRECOGNIZED; wrong method → 405 M_UNRECOGNIZ
 });
 
 test("sending to a room you are not in → 403 M_FORBIDDEN", { timeout: 15000 }, async () => {
+    const roomId = await aliceRoom();
     expectError(
         await raw("PUT", `${V3}/rooms/${enc(roomId)}/send/m.room.message/nm${Date.now()}`, {
             token: bTok, body: { msgtype: "m.text", body: "let me in" },
@@ -85,6 +109,7 @@ test("sending to a room you are not in → 403 M_FORBIDDEN", { timeout: 15000 },
 });
 
 test("a non-member cannot read /messages, /state or /event (403)", { timeout: 15000 }, async () => {
+    const roomId = await aliceRoom();
     const { event_id } = ok(await raw("PUT", `${V3}/rooms/${enc(roomId)}/send/m.room.message/priv${Date.now()}`, {
         token: aTok, body: { msgtype: "m.text", body: "members only" },
     }));
@@ -96,10 +121,12 @@ test("a non-member cannot read /messages, /state or /event (403)", { timeout: 15
 });
 
 test("joining a private room without invite → 403 M_FORBIDDEN", { timeout: 15000 }, async () => {
+    const roomId = await aliceRoom();
     expectError(await raw("POST", `${V3}/join/${enc(roomId)}`, { token: bTok, body: {} }), 403, "M_FORBIDDEN", "uninvited join");
 });
 
 test("same txnId twice returns the same event_id and /messages has the event once", { timeout: 30000 }, async () => {
+    const roomId = await aliceRoom();
     const txn = `dup${Date.now()}`;
     const path = `${V3}/rooms/${enc(roomId)}/send/m.room.message/${txn}`;
     const content = { msgtype: "m.text", body: `idempotent ${txn}` };
