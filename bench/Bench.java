@@ -967,7 +967,7 @@ public class Bench {
                 }
             } catch (Exception e) {
                 failures.put(sc, e);
-                System.out.println("  scenario " + sc + " aborted: " + errorKind(e));
+                System.out.println("  scenario " + sc + " aborted: " + e);
             } finally {
                 api.shutdownNow();
                 api.executor.shutdownNow();
