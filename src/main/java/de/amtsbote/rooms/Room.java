@@ -17,7 +17,7 @@ public final class Room {
     /** A current state entry: the event JSON (PDU) and its id. */
     public record StateEntry(String eventId, ObjectNode pdu) {}
 
-    final String roomId;
+    volatile String roomId;
     final RoomVersion version;
     final ReentrantLock lock = new ReentrantLock();
     /** Current state; replaced, never mutated in place, so readers can take a consistent snapshot. */
@@ -27,6 +27,7 @@ public final class Room {
     /** Stream position of the newest committed event in this room; /sync skips rooms that have none newer. */
     volatile long lastStreamPos;
     final Set<String> joined = ConcurrentHashMap.newKeySet();
+    final RecentEvents recent = new RecentEvents();
     /** Set when a write failed after the in-memory state moved on; the room is reloaded on next use. */
     volatile boolean stale;
 
@@ -37,11 +38,17 @@ public final class Room {
 
     public String roomId() { return roomId; }
 
+    /** A room being created learns its id from its create event (room version 12). */
+    void roomIdAssigned(String id) { this.roomId = id; }
+
     public RoomVersion version() { return version; }
 
     public Map<StateKey, StateEntry> state() { return state; }
 
     public long lastStreamPos() { return lastStreamPos; }
+
+    public RecentEvents recent() { return recent; }
+
 
     public Set<String> joinedMembers() { return Set.copyOf(joined); }
 

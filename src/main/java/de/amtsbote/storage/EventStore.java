@@ -44,6 +44,9 @@ public interface EventStore {
     /** Events of a room with after < stream_pos <= upTo; newest first if backwards, else oldest first. */
     List<StoredEvent> roomEvents(String roomId, long after, long upTo, int limit, boolean backwards);
 
+    /** Every membership of every user: {room_id, user_id, membership}. Read once at start. */
+    List<String[]> allMemberships();
+
     /** roomId -> membership of the user in every room they have a member event in. */
     Map<String, String> membershipsOf(String userId);
 
@@ -56,9 +59,12 @@ public interface EventStore {
     List<StoredEvent> relations(String roomId, String eventId, String relType, String eventType, long after,
                                 long upTo, int limit, boolean backwards);
 
-    Counts notificationCounts(String userId, String roomId, long afterPos);
+    /** Notifications of the user in the room with after < stream_pos <= upTo. */
+    Counts notificationCountsBetween(String userId, String roomId, long after, long upTo);
 
     List<RoomRow> publicRooms();
 
     void setPublic(String roomId, boolean isPublic);
+
+    void setPublic(WriteContext ctx, String roomId, boolean isPublic) throws java.sql.SQLException;
 }

@@ -10,12 +10,15 @@ public interface ReceiptStore {
 
     /**
      * Stores a receipt unless the user already has one for a later event (receipts only move forward).
-     * Returns true if stored.
+     * Returns the receipt's stream position, or -1 if not stored; afterCommit gets the position.
      */
-    boolean put(Receipt r, Runnable afterCommit);
+    long put(Receipt r, java.util.function.LongConsumer afterCommit);
 
     /** Receipts of a room with after < stream_pos <= upTo. */
     List<Receipt> since(String roomId, long after, long upTo);
+
+    /** The newest receipt stream position in the room (0 if none). */
+    long lastPos(String roomId);
 
     /** The user's newest read position in the room (m.read or m.read.private, main timeline or unthreaded). */
     Optional<Long> readPosition(String roomId, String userId);

@@ -11,6 +11,14 @@ public interface ToDeviceStore {
 
     void add(List<Target> messages, Runnable afterCommit);
 
+    /**
+     * Stores the messages of one PUT /sendToDevice unless the sending device already used this transaction
+     * ID; the check and the insert are one transaction. Returns false for such a retry (nothing stored, and
+     * afterCommit does not run).
+     */
+    boolean addOnce(String senderUserId, String senderDeviceId, String txnId, List<Target> messages,
+                    Runnable afterCommit);
+
     List<Message> pending(String userId, String deviceId, long upTo, int limit);
 
     /** Deletes messages the device has seen: stream_pos <= upTo. */

@@ -18,6 +18,13 @@ public final class JdbcDirectoryStore implements DirectoryStore {
     }
 
     @Override
+    public boolean insert(de.amtsbote.storage.WriteContext ctx, String alias, String roomId, String creator)
+            throws java.sql.SQLException {
+        return Q.update(ctx.connection(), "INSERT INTO room_aliases (alias, room_id, creator)"
+                + " VALUES (?,?,?) ON CONFLICT (alias) DO NOTHING", alias, roomId, creator) == 1;
+    }
+
+    @Override
     public Optional<Alias> get(String alias) {
         return db.read(c -> Q.one(c, "SELECT alias, room_id, creator FROM room_aliases WHERE alias = ?",
                 rs -> new Alias(rs.getString(1), rs.getString(2), rs.getString(3)), alias));

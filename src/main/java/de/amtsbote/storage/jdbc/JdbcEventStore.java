@@ -124,6 +124,12 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public List<String[]> allMemberships() {
+        return db.read(c -> Q.list(c, "SELECT room_id, state_key, membership FROM current_state WHERE type = 'm.room.member'",
+                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}));
+    }
+
+    @Override
     public Map<String, String> membershipsOf(String userId) {
         return db.read(c -> {
             Map<String, String> out = new HashMap<>();
@@ -167,10 +173,10 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public Counts notificationCounts(String userId, String roomId, long afterPos) {
+    public Counts notificationCountsBetween(String userId, String roomId, long after, long upTo) {
         return db.read(c -> Q.one(c, "SELECT COUNT(*), COALESCE(SUM(highlight), 0) FROM event_notifications"
-                        + " WHERE user_id = ? AND room_id = ? AND stream_pos > ?",
-                rs -> new Counts(rs.getInt(1), rs.getInt(2)), userId, roomId, afterPos).orElse(new Counts(0, 0)));
+                        + " WHERE user_id = ? AND room_id = ? AND stream_pos > ? AND stream_pos <= ?",
+                rs -> new Counts(rs.getInt(1), rs.getInt(2)), userId, roomId, after, upTo).orElse(new Counts(0, 0)));
     }
 
     @Override
@@ -183,5 +189,10 @@ public final class JdbcEventStore implements EventStore {
     @Override
     public void setPublic(String roomId, boolean isPublic) {
         db.write(ctx -> Q.update(ctx.connection(), "UPDATE rooms SET is_public = ? WHERE room_id = ?", isPublic, roomId));
+    }
+
+    @Override
+    public void setPublic(WriteContext ctx, String roomId, boolean isPublic) throws SQLException {
+        Q.update(ctx.connection(), "UPDATE rooms SET is_public = ? WHERE room_id = ?", isPublic, roomId);
     }
 }

@@ -24,6 +24,30 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
         });
     }
 
+    /** How long a transaction ID is remembered; clients retry within minutes, not days. */
+    private static final long TXN_RETENTION_MS = 24L * 60 * 60 * 1000;
+
+    @Override
+    public boolean addOnce(String senderUserId, String senderDeviceId, String txnId, List<Target> messages,
+                           Runnable afterCommit) {
+        long now = System.currentTimeMillis();
+        return db.write(ctx -> {
+            Q.update(ctx.connection(), "DELETE FROM to_device_txns WHERE user_id = ? AND device_id = ? AND created_ts < ?",
+                    senderUserId, senderDeviceId, now - TXN_RETENTION_MS);
+            int inserted = Q.update(ctx.connection(), "INSERT INTO to_device_txns (user_id, device_id, txn_id, created_ts)"
+                    + " VALUES (?,?,?,?) ON CONFLICT (user_id, device_id, txn_id) DO NOTHING",
+                    senderUserId, senderDeviceId, txnId, now);
+            if (inserted == 0) return false;
+            for (Target t : messages) {
+                Q.update(ctx.connection(), "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
+                        + " VALUES (?,?,?,?,?,?)", ctx.nextStreamPos(), t.userId(), t.deviceId(), t.sender(), t.type(),
+                        Json.write(t.content()));
+            }
+            if (afterCommit != null) ctx.afterCommit(afterCommit);
+            return true;
+        });
+    }
+
     @Override
     public List<Message> pending(String userId, String deviceId, long upTo, int limit) {
         return db.read(c -> Q.list(c, "SELECT stream_pos, sender, type, content FROM to_device WHERE user_id = ?"
