@@ -103,7 +103,7 @@ test("sending to a room you are not in → 403 M_FORBIDDEN", { timeout: 15000 },
         403, "M_FORBIDDEN", "bob sending into alice's room",
     );
     expectError(
-        await raw("PUT", `${V3}/rooms/${enc(roomId)}/state/m.room.name/`, { token: bTok, body: { name: "pwned" } }),
+        await raw("PUT", `${V3}/rooms/${enc(roomId)}/state/m.room.name`, { token: bTok, body: { name: "pwned" } }),
         403, "M_FORBIDDEN", "bob setting state in alice's room",
     );
 });

@@ -121,7 +121,6 @@ test("leave: room moves to the leave section of sync", { timeout: 60000 }, async
     await joinAndWait(bc, roomId);
 
     await bc.leave(roomId);
-    await waitForMembership(bc, roomId, "leave");
     await waitFor(() => rawSawRoomIn(bc, roomId, "leave"), {
         what: `room ${roomId} in rooms.leave of bob's /sync`, client: bc,
     });
@@ -131,7 +130,11 @@ test("leave: room moves to the leave section of sync", { timeout: 60000 }, async
     const leaveEv = bc.syncLog[leaveIdx].rooms.leave[roomId].timeline?.events?.find(
         (e) => e.type === "m.room.member" && e.state_key === bob.userId,
     );
-    assert.equal(leaveEv?.content?.membership, "leave", "leave section's timeline carries bob's leave event");
+    assert.equal(
+        leaveEv?.content?.membership, "leave",
+        `rooms.leave[room].timeline must carry bob's own leave event, got ${JSON.stringify(bc.syncLog[leaveIdx].rooms.leave[roomId])}`,
+    );
+    await waitForMembership(bc, roomId, "leave");
 
     await waitFor(() => ac.getRoom(roomId)?.getMember(bob.userId)?.membership === "leave", {
         what: "alice to see bob's leave", client: ac,
@@ -151,4 +154,15 @@ test("leave: room moves to the leave section of sync", { timeout: 60000 }, async
         query: { timeout: 0, filter: JSON.stringify({ room: { include_leave: true } }) },
     }), "fresh sync with include_leave");
     assert.ok(withLeave.rooms?.leave?.[roomId], "left room not in rooms.leave of an initial sync with include_leave=true");
+});
+
+test("state with an empty state key: the trailing slash is optional (PUT and GET)", { timeout: 30000 }, async () => {
+    const u = await createUser("slash");
+    const { accessToken: token } = await loginRaw(u);
+    const roomId = ok(await raw("POST", "/_matrix/client/v3/createRoom", { token, body: {} }), "createRoom").room_id;
+    const base = `/_matrix/client/v3/rooms/${enc(roomId)}/state/m.room.topic`;
+    ok(await raw("PUT", base, { token, body: { topic: "no slash" } }), "PUT state without trailing slash");
+    ok(await raw("PUT", `${base}/`, { token, body: { topic: "with slash" } }), "PUT state with trailing slash");
+    assert.equal(ok(await raw("GET", base, { token }), "GET state without trailing slash").topic, "with slash");
+    assert.equal(ok(await raw("GET", `${base}/`, { token }), "GET state with trailing slash").topic, "with slash");
 });
