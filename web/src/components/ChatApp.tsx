@@ -8,6 +8,7 @@ import { RoomList, previewLabels } from "./RoomList";
 import { RoomView } from "./RoomView";
 import { NewChatDialog, NewGroupDialog, ProfileDialog, RoomSettingsDialog } from "./Dialogs";
 import { Avatar } from "./Media";
+import { Icon } from "./Icons";
 
 type DialogKind = "newChat" | "newGroup" | "profile" | "settings" | null;
 
@@ -105,11 +106,11 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
           </button>
           <h1>{t("list.title")}</h1>
           <button type="button" className="btn icon" onClick={() => setDialog("newChat")} aria-label={t("menu.newChat")} title={t("menu.newChat")}>
-            <span aria-hidden="true">✎</span>
+            <Icon name="compose" />
           </button>
           <div className="menu-wrap">
             <button type="button" className="btn icon" aria-haspopup="true" aria-expanded={menuOpen} aria-label={t("menu.label")} onClick={() => setMenuOpen(!menuOpen)}>
-              <span aria-hidden="true">☰</span>
+              <Icon name="menu" />
             </button>
             {menuOpen && (
               <ul className="menu" onKeyDown={(e) => e.key === "Escape" && setMenuOpen(false)}>

@@ -3,6 +3,7 @@ import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import { t } from "../i18n";
 import { computeWaveform, formatDuration, pickRecorderMime } from "../lib/voice";
 import { Waveform } from "./Media";
+import { Icon } from "./Icons";
 
 export interface VoiceRecording {
   blob: Blob;
@@ -223,7 +224,7 @@ export function Composer({ client, room, replyTo, editing, onCancelContext, onSe
           }}
         >
           <button type="button" className="btn icon" onClick={() => fileInput.current?.click()} aria-label={t("composer.attach")} title={t("composer.attach")}>
-            <span aria-hidden="true">📎</span>
+            <Icon name="attach" />
           </button>
           <input
             ref={fileInput}
@@ -270,7 +271,7 @@ export function Composer({ client, room, replyTo, editing, onCancelContext, onSe
           </span>
           {text.trim() ? (
             <button type="submit" className="btn primary icon" aria-label={t("composer.send")} title={t("composer.send")}>
-              <span aria-hidden="true">➤</span>
+              <Icon name="send" />
             </button>
           ) : (
             <button
@@ -287,7 +288,7 @@ export function Composer({ client, room, replyTo, editing, onCancelContext, onSe
                 if (!press.current) void startRecording(false);
               }}
             >
-              <span aria-hidden="true">🎤</span>
+              <Icon name="mic" />
             </button>
           )}
         </form>

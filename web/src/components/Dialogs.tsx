@@ -3,6 +3,7 @@ import { EventType, KnownMembership, type MatrixClient, type Room } from "matrix
 import { t } from "../i18n";
 import { createGroup, errorMessage, maxUploadBytes, openOrCreateDm, powerLevel } from "../matrix";
 import { Avatar } from "./Media";
+import { Icon } from "./Icons";
 import { formatSize } from "../i18n";
 
 export function Dialog({ title, onClose, children, className }: { title: string; onClose: () => void; children: ReactNode; className?: string }) {
@@ -19,7 +20,7 @@ export function Dialog({ title, onClose, children, className }: { title: string;
       <div className="dialog-head">
         <h2 id={id}>{title}</h2>
         <button type="button" className="btn icon" onClick={onClose} aria-label={t("dialog.close")}>
-          ✕
+          <Icon name="close" />
         </button>
       </div>
       <div className="dialog-body">{children}</div>
@@ -167,7 +168,7 @@ export function NewGroupDialog({ client, onClose, onOpened }: { client: MatrixCl
                 <li key={m.user_id}>
                   {m.display_name || m.user_id}
                   <button type="button" className="btn icon small" aria-label={t("newGroup.remove", { name: m.display_name || m.user_id })} onClick={() => setMembers(members.filter((x) => x.user_id !== m.user_id))}>
-                    ✕
+                    <Icon name="close" size={16} />
                   </button>
                 </li>
               ))}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import type { MatrixClient } from "matrix-js-sdk";
 import { mediaBlobUrl } from "../matrix";
 import { formatSize, t } from "../i18n";
+import { Icon } from "./Icons";
 import { audioDetails, formatDuration, normaliseWaveform } from "../lib/voice";
 
 export function useMxc(client: MatrixClient, mxc: string | undefined | null, thumb?: { w: number; h: number }) {
@@ -41,8 +42,13 @@ export function initials(name: string): string {
 export function Avatar({ client, mxc, name, id, size = 40 }: { client: MatrixClient; mxc?: string | null; name: string; id: string; size?: number }) {
   const { url } = useMxc(client, mxc, { w: 96, h: 96 });
   return (
-    <span className="avatar" aria-hidden="true" style={{ width: size, height: size, background: url ? undefined : colorFor(id), fontSize: size * 0.4 }}>
-      {url ? <img src={url} alt="" width={size} height={size} /> : initials(name)}
+    <span
+      className="avatar"
+      aria-hidden="true"
+      data-initials={url ? undefined : initials(name)}
+      style={{ width: size, height: size, background: url ? undefined : colorFor(id), fontSize: size * 0.4 }}
+    >
+      {url && <img src={url} alt="" width={size} height={size} />}
     </span>
   );
 }
@@ -92,14 +98,14 @@ export function FileMessage({ client, content }: { client: MatrixClient; content
   };
   return (
     <div className="file-card">
-      <span className="file-icon" aria-hidden="true">📄</span>
+      <span className="file-icon"><Icon name="file" size={32} /></span>
       <span className="file-meta">
         <span className="file-name">{name}</span>
         <span className="file-size">{size}</span>
         {error && <span className="media-error">{t("msg.mediaError")}</span>}
       </span>
       <button type="button" className="btn small" onClick={download} disabled={busy} aria-label={t("msg.download", { name, size })}>
-        ⬇
+        <Icon name="download" />
       </button>
     </div>
   );
@@ -133,7 +139,7 @@ export function VoiceMessage({ client, content }: { client: MatrixClient; conten
   return (
     <div className="voice-msg">
       <button type="button" className="btn round" onClick={toggle} disabled={!url} aria-label={playing ? t("msg.pause") : t("msg.play")}>
-        <span aria-hidden="true">{playing ? "❚❚" : "▶"}</span>
+        <Icon name={playing ? "pause" : "play"} />
       </button>
       <Waveform bars={bars} progress={effectiveTotal ? pos / effectiveTotal : 0} />
       <span className="voice-time">
@@ -168,7 +174,7 @@ export function ImageViewer({ url, name, onClose }: { url: string; name: string;
   return (
     <dialog ref={ref} className="viewer" aria-label={t("viewer.title")} onClose={onClose} onClick={(e) => e.target === ref.current && onClose()}>
       <button type="button" className="btn viewer-close" onClick={onClose} aria-label={t("dialog.close")} autoFocus>
-        ✕
+        <Icon name="close" />
       </button>
       <img src={url} alt={name} />
     </dialog>

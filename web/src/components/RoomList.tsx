@@ -64,18 +64,31 @@ export function RoomList({ client, selected, onSelect }: { client: MatrixClient;
                 className="room-button"
                 aria-current={room.roomId === selected ? "page" : undefined}
                 onClick={() => onSelect(room.roomId)}
-                aria-label={[name, direct ? t("list.direct") : t("list.group"), invited ? t("list.invite") : "", unreadLabel, highlight ? t("list.mention") : "", preview].filter(Boolean).join(", ")}
               >
                 <Avatar client={client} mxc={avatarMxc} name={name} id={room.roomId} size={44} />
-                <span className="room-text" aria-hidden="true">
+                <span className="room-text">
                   <span className="room-top">
                     <span className="room-name">{name}</span>
+                    <span className="sr-only">
+                      {", "}
+                      {[direct ? t("list.direct") : t("list.group"), invited ? t("list.invite") : "", unreadLabel, highlight ? t("list.mention") : ""].filter(Boolean).join(", ")}
+                      {", "}
+                    </span>
                     {ts > 0 && <span className="room-time">{formatListTime(ts)}</span>}
                   </span>
                   <span className="room-bottom">
                     <span className="room-preview">{preview}</span>
-                    {invited && <span className="badge invite">{t("list.invite")}</span>}
-                    {count > 0 && <span className={`badge ${highlight ? "highlight" : ""}`}>{highlight ? "@ " : ""}{count > 99 ? "99+" : count}</span>}
+                    {invited && (
+                      <span className="badge invite" aria-hidden="true">
+                        {t("list.invite")}
+                      </span>
+                    )}
+                    {count > 0 && (
+                      <span className={`badge ${highlight ? "highlight" : ""}`} aria-hidden="true">
+                        {highlight ? "@ " : ""}
+                        {count > 99 ? "99+" : count}
+                      </span>
+                    )}
                   </span>
                 </span>
               </button>

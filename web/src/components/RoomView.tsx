@@ -8,6 +8,7 @@ import { buildVoiceContent, isVoiceMessage } from "../lib/voice";
 import { Avatar, FileMessage, ImageMessage, ImageViewer, VoiceMessage } from "./Media";
 import { Composer, type VoiceRecording } from "./Composer";
 import { previewLabels } from "./RoomList";
+import { Icon } from "./Icons";
 
 const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏", "✅"];
 
@@ -336,7 +337,11 @@ export function RoomView({
   const renderDelivery = (item: MessageItem, index: number) => {
     if (item.event.sender !== me) return null;
     const ev = byId.get(item.event.id);
-    if (item.event.status === "sending") return <span className="delivery">🕓 {t("msg.sending")}</span>;
+    if (item.event.status === "sending") return (
+        <span className="delivery">
+          <Icon name="clock" size={14} /> {t("msg.sending")}
+        </span>
+      );
     if (item.event.status === "failed" && ev)
       return (
         <span className="delivery failed" role="alert">
@@ -376,13 +381,13 @@ export function RoomView({
   const renderItem = (item: TimelineItem, index: number) => {
     if (item.kind === "day")
       return (
-        <li key={item.key} className="day-sep" role="separator" aria-label={formatDayLabel(item.ts)}>
+        <li key={item.key} className="day-sep">
           <span>{formatDayLabel(item.ts)}</span>
         </li>
       );
     if (item.kind === "unread")
       return (
-        <li key={item.key} className="unread-marker" role="separator" aria-label={t("room.newMessages")}>
+        <li key={item.key} className="unread-marker">
           <span>{t("room.newMessages")}</span>
         </li>
       );
@@ -441,7 +446,7 @@ export function RoomView({
                 <span className="reply-text">{previewText(replyEv.isRedacted() ? {} : (replyEv.replacingEvent()?.getContent()["m.new_content"] ?? replyEv.getOriginalContent()), previewLabels())}</span>
               </button>
             )}
-            {item.deleted ? <p className="msg-text muted">🚫 {t("msg.deleted")}</p> : <MessageBody client={client} content={item.content} onOpenImage={(url, n) => setViewer({ url, name: n })} />}
+            {item.deleted ? <p className="msg-text muted">{t("msg.deleted")}</p> : <MessageBody client={client} content={item.content} onOpenImage={(url, n) => setViewer({ url, name: n })} />}
             <div className="msg-meta">
               {item.edited && <span className="edited">({t("msg.edited")})</span>}
               <time dateTime={new Date(ev.ts).toISOString()} title={formatDateTime(ev.ts)}>
@@ -476,7 +481,7 @@ export function RoomView({
                 aria-label={`${t("msg.actions")} (${senderName}, ${formatTime(ev.ts)})`}
                 onClick={() => setOpenActions(actionsOpen ? null : ev.id)}
               >
-                ⋯
+                <Icon name="more" size={20} />
               </button>
               {actionsOpen && (
                 <div className="actions-menu" role="group" aria-label={t("msg.actions")} onKeyDown={(e) => e.key === "Escape" && setOpenActions(null)}>
@@ -560,7 +565,7 @@ export function RoomView({
     >
       <header className="room-header">
         <button type="button" className="btn icon back" onClick={onBack} aria-label={t("room.back")}>
-          <span aria-hidden="true">←</span>
+          <Icon name="back" />
         </button>
         <Avatar client={client} mxc={room.getMxcAvatarUrl() ?? (direct ? room.getAvatarFallbackMember()?.getMxcAvatarUrl() : undefined)} name={name} id={room.roomId} size={36} />
         <div className="room-title">
@@ -568,7 +573,7 @@ export function RoomView({
           <p className="muted">{topic || (direct ? t("list.direct") : t("room.members", { count: members.length }))}</p>
         </div>
         <button type="button" className="btn icon" onClick={onSettings} aria-label={t("room.settings")} title={t("room.settings")}>
-          <span aria-hidden="true">⚙</span>
+          <Icon name="settings" />
         </button>
       </header>
 
@@ -587,7 +592,7 @@ export function RoomView({
         </div>
         {!atBottom && (
           <button type="button" className="btn jump-latest" onClick={scrollToBottom}>
-            ↓ {t("room.jumpLatest")}
+            <Icon name="down" /> {t("room.jumpLatest")}
           </button>
         )}
         {dragging && <div className="drop-overlay">{t("composer.drop")}</div>}
