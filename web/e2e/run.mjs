@@ -401,12 +401,16 @@ await step("unread badge and title count when a message arrives in another chat"
   // Anna is in the group; Bernd writes in the DM.
   await pb.getByRole("button", { name: T("en", "room.back") }).click();
   await roomItem(pb, A.displayname).locator(".room-button").click();
+  await pa.evaluate(() => {
+    window.__titles = [document.title];
+    new MutationObserver(() => window.__titles.push(document.title)).observe(document.querySelector("title"), { childList: true, characterData: true, subtree: true });
+  });
   await sendText(pb, "en", "Noch eine Frage zum Plan");
   const item = roomItem(pa, B.displayname);
   await item.locator(".badge", { hasText: "1" }).waitFor();
   await pa.waitForFunction(() => document.title.startsWith("(1)"), null, { timeout: 10000 }).catch(async () => {
     const info = await pa.evaluate(() => [...document.querySelectorAll(".room-item")].map((e) => e.textContent).join(" | "));
-    throw new Error(`title is "${await pa.title()}"; list: ${info}`);
+    throw new Error(`title is "${await pa.title()}"; history ${await pa.evaluate(() => JSON.stringify(window.__titles))}; list: ${info}`);
   });
   await shot(pa, "desktop-09-unread");
   await shot(pb, "phone-06-dm-more");
@@ -423,7 +427,7 @@ await step("Anna renames the group; Bernd leaves it", async () => {
   await pa.getByRole("button", { name: T("de", "room.settings") }).click();
   const dialog = pa.getByRole("dialog", { name: T("de", "settings.title") });
   groupName = `${groupName} Nord`;
-  await dialog.getByLabel(T("de", "settings.name")).fill(groupName);
+  await dialog.getByLabel(T("de", "settings.name"), { exact: true }).fill(groupName);
   await dialog.getByRole("button", { name: T("de", "settings.save") }).click();
   await dialog.getByText(T("de", "settings.saved")).waitFor();
   await dialog.getByRole("button", { name: T("de", "dialog.close") }).first().click();

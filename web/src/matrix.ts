@@ -11,7 +11,11 @@ import {
   Visibility,
   createClient,
 } from "matrix-js-sdk";
+import { logger as sdkLogger } from "matrix-js-sdk/lib/logger.js";
 import type { SimpleEvent } from "./lib/timeline";
+
+// The SDK logs every request at debug level; keep the browser console readable.
+(sdkLogger as unknown as { setLevel?: (l: string, persist?: boolean) => void }).setLevel?.("warn", false);
 
 export interface Session {
   baseUrl: string;

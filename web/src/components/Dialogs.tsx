@@ -271,7 +271,7 @@ export function RoomSettingsDialog({ client, room, onClose, onLeft }: { client: 
                 aria-label={t("settings.remove", { name: m.name })}
                 onClick={() => window.confirm(t("settings.confirmRemove", { name: m.name })) && void run(() => client.kick(room.roomId, m.userId))}
               >
-                {t("msg.delete")}
+                {t("settings.removeButton")}
               </button>
             )}
           </li>

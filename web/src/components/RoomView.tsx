@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Direction, EventStatus, EventType, type MatrixClient, type MatrixEvent, type Room } from "matrix-js-sdk";
 import { formatDayLabel, formatSize, formatTime, formatDateTime, t } from "../i18n";
-import { errorMessage, isDirect, maxUploadBytes, powerLevel, roomEvents, roomName, toSimple } from "../matrix";
+import { errorMessage, isDirect, unreadCount, maxUploadBytes, powerLevel, roomEvents, roomName, toSimple } from "../matrix";
 import { buildTimeline, previewText, type MessageItem, type TimelineItem } from "../lib/timeline";
 import { markdownToHtml, sanitizeHtml, stripReplyFallbackText } from "../lib/sanitize";
 import { buildVoiceContent, isVoiceMessage } from "../lib/voice";
@@ -88,7 +88,8 @@ export function RoomView({
   const [atBottom, setAtBottom] = useState(true);
   const [openActions, setOpenActions] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [readUpToAtOpen] = useState(() => room.getEventReadUpTo(me));
+  // The unread marker goes where the user had read up to when opening the room, if anything was unread then.
+  const [readUpToAtOpen] = useState(() => (unreadCount(client, room).count > 0 ? room.getEventReadUpTo(me) : null));
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const prevFirst = useRef<{ id: string | undefined; height: number } | null>(null);

@@ -142,6 +142,7 @@ const de = {
   "settings.invite": "Person einladen",
   "settings.inviteButton": "Einladen",
   "settings.remove": "{name} entfernen",
+  "settings.removeButton": "Entfernen",
   "settings.confirmRemove": "{name} aus dem Chat entfernen?",
   "settings.leave": "Chat verlassen",
   "settings.confirmLeave": "Möchten Sie diesen Chat wirklich verlassen?",

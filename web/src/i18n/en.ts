@@ -144,6 +144,7 @@ const en: Record<MessageKey, string> = {
   "settings.invite": "Invite someone",
   "settings.inviteButton": "Invite",
   "settings.remove": "Remove {name}",
+  "settings.removeButton": "Remove",
   "settings.confirmRemove": "Remove {name} from the chat?",
   "settings.leave": "Leave chat",
   "settings.confirmLeave": "Do you really want to leave this chat?",

@@ -103,9 +103,10 @@ describe("unread marker", () => {
   it("goes before the first message from others after the read-up-to event", () => {
     const a = msg("@me:x", 0, "a");
     const b = msg("@me:x", 1, "b");
+    const join = { id: "$j", type: "m.room.member", sender: "@o:x", ts: base + 90_000, content: { membership: "join" }, stateKey: "@o:x", redacted: false, status: null };
     const c = msg("@o:x", 2, "c");
-    const items = buildTimeline([a, b, c], { myUserId: "@me:x", readUpToId: a.id });
-    expect(items.map((i) => i.kind)).toEqual(["day", "message", "message", "unread", "message"]);
+    const items = buildTimeline([a, b, join as SimpleEvent, c], { myUserId: "@me:x", readUpToId: a.id });
+    expect(items.map((i) => i.kind)).toEqual(["day", "message", "message", "state", "unread", "message"]);
   });
   it("is absent when everything is read or the marker is unknown", () => {
     const a = msg("@o:x", 0, "a");

@@ -146,13 +146,14 @@ export function buildTimeline(events: SimpleEvent[], opts: BuildOptions): Timeli
     }
     lastTs = ev.ts;
 
-    if (markerKnown && passedReadMarker && !unreadPlaced && ev.sender !== opts.myUserId && ev.status === null) {
+    const isMessage = ev.type === "m.room.message" || ev.type === "m.sticker" || ev.type === "m.room.encrypted";
+    if (markerKnown && passedReadMarker && !unreadPlaced && isMessage && ev.sender !== opts.myUserId && ev.status === null) {
       items.push({ kind: "unread", key: "unread-marker" });
       unreadPlaced = true;
       prevMessage = null;
     }
 
-    if (ev.type === "m.room.message" || ev.type === "m.sticker" || ev.type === "m.room.encrypted") {
+    if (isMessage) {
       const deleted = redactedIds.has(ev.id);
       const edit = edits.get(ev.id);
       const content = deleted ? {} : edit ? { ...edit.content["m.new_content"] } : ev.content;
