@@ -1,0 +1,170 @@
+package de.amtsbote;
+
+import de.amtsbote.admin.AdminHandlers;
+import de.amtsbote.clientapi.AccountDataHandlers;
+import de.amtsbote.clientapi.AccountHandlers;
+import de.amtsbote.clientapi.DirectoryUserHandlers;
+import de.amtsbote.clientapi.DiscoveryHandlers;
+import de.amtsbote.clientapi.Handlers;
+import de.amtsbote.clientapi.PushRuleHandlers;
+import de.amtsbote.config.Config;
+import de.amtsbote.http.HttpServer;
+import de.amtsbote.http.Router;
+import de.amtsbote.media.MediaFiles;
+import de.amtsbote.media.MediaHandlers;
+import de.amtsbote.media.MediaService;
+import de.amtsbote.push.PushNotificationPolicy;
+import de.amtsbote.push.PushRules;
+import de.amtsbote.rooms.ServerSigningKey;
+import de.amtsbote.storage.Database;
+import de.amtsbote.storage.Stores;
+import de.amtsbote.sync.Notifier;
+import de.amtsbote.users.AccountData;
+import de.amtsbote.users.Accounts;
+import de.amtsbote.users.ToDeviceMessages;
+import de.amtsbote.users.UserInteractiveAuth;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import de.amtsbote.clientapi.DirectoryHandlers;
+import de.amtsbote.clientapi.ProfileUpdateHandlers;
+import de.amtsbote.clientapi.RelationsHandlers;
+import de.amtsbote.clientapi.RoomHandlers;
+import de.amtsbote.clientapi.SyncHandlers;
+import de.amtsbote.rooms.ClientEvents;
+import de.amtsbote.rooms.HistoryVisibility;
+import de.amtsbote.rooms.Profiles;
+import de.amtsbote.rooms.RoomActions;
+import de.amtsbote.rooms.RoomCreator;
+import de.amtsbote.rooms.RoomService;
+import de.amtsbote.rooms.Timeline;
+import de.amtsbote.sync.Receipts;
+import de.amtsbote.sync.SyncService;
+import de.amtsbote.sync.Typing;
+import de.amtsbote.sync.UnreadCounts;
+
+/**
+ * The whole server, wired by hand: storage, components, HTTP. Construct, {@link #start()}, {@link #close()}.
+ * Tests start it on port 0 and read {@link #port()}.
+ */
+public final class AmtsboteServer implements AutoCloseable {
+    private final Config config;
+    private final Database db;
+    private final Stores stores;
+    private final Accounts accounts;
+    private final HttpServer http;
+    private final RoomService rooms;
+    private final ScheduledExecutorService typingExpiry;
+    /** Decides who is notified of a new event; for the rooms service. */
+    private final PushNotificationPolicy notificationPolicy;
+
+    public AmtsboteServer(Config config) {
+        this.config = config;
+        this.db = Database.open(config.database());
+        this.stores = Stores.of(db);
+        ServerSigningKey signingKey = loadOrCreateKey(config);
+        Notifier notifier = new Notifier();
+        this.accounts = new Accounts(stores.accounts(), config.serverName(), config.limits().loginAttemptsPerMinute());
+        UserInteractiveAuth uia = new UserInteractiveAuth(accounts);
+        PushRules pushRules = new PushRules(stores.accountData(), notifier);
+        this.notificationPolicy = new PushNotificationPolicy(pushRules, config.serverName());
+
+        MediaService media = new MediaService(config.serverName(), stores.media(), mediaFiles(config),
+                config.media().maxUploadBytes());
+
+        // Rooms and sync.
+        this.rooms = new RoomService(stores.events(), db, signingKey, config.serverName(), notifier);
+        rooms.setNotificationPolicy(notificationPolicy);
+        Profiles profiles = userId -> stores.accounts().user(userId)
+                .filter(u -> !u.deactivated())
+                .map(u -> new Profiles.Profile(u.displayname(), u.avatarUrl()))
+                .orElse(null);
+        RoomActions actions = new RoomActions(rooms, stores.directory(), profiles);
+        ClientEvents clientEvents = new ClientEvents(stores.events());
+        HistoryVisibility visibility = new HistoryVisibility(stores.events());
+        Timeline timeline = new Timeline(stores.events(), visibility);
+        Typing typing = new Typing(notifier, roomId -> {
+            var room = rooms.room(roomId);
+            return room == null ? java.util.Set.of() : room.joinedMembers();
+        });
+        UnreadCounts unread = new UnreadCounts(stores.events(), stores.receipts(), rooms::streamPos);
+        rooms.onNotificationsCommitted(unread::added);
+        Receipts receipts = new Receipts(stores.receipts(), rooms, notifier, unread);
+        SyncService sync = new SyncService(rooms, clientEvents, timeline, notifier, typing, receipts, unread,
+                stores.accountData(), stores.toDevice(), pushRules::clientJson);
+        this.typingExpiry = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
+        typingExpiry.scheduleAtFixedRate(typing::expire, 1, 1, TimeUnit.SECONDS);
+
+        Router router = new Router();
+        List<Handlers> handlers = List.of(
+                new DiscoveryHandlers(config.publicBaseUrl()),
+                new AccountHandlers(accounts, uia),
+                new AdminHandlers(accounts),
+                // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
+                new MediaHandlers(media, false),
+                new RoomHandlers(actions, new RoomCreator(actions), clientEvents, timeline),
+                new RelationsHandlers(rooms, clientEvents, visibility),
+                new DirectoryHandlers(rooms, stores.directory()),
+                new ProfileUpdateHandlers(stores.accounts(), actions),
+                new SyncHandlers(sync, rooms, typing, receipts, stores.accountData(), notifier,
+                        config.limits().maxSyncTimeoutMs()),
+                new PushRuleHandlers(pushRules),
+                new AccountDataHandlers(new AccountData(stores.accountData(), pushRules, notifier), stores.accountData(),
+                        new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
+                new DirectoryUserHandlers(stores.accounts()));
+        for (Handlers h : handlers) h.register(router);
+        this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
+                config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
+                new de.amtsbote.http.StaticFiles("/webclient"));
+    }
+
+    private static MediaFiles mediaFiles(Config config) {
+        try {
+            return new MediaFiles(config.media().path());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the media directories under " + config.media().path(), e);
+        }
+    }
+
+    private static ServerSigningKey loadOrCreateKey(Config config) {
+        try {
+            if (Files.exists(config.signingKeyPath())) return ServerSigningKey.load(config.signingKeyPath());
+            ServerSigningKey key = ServerSigningKey.generate("a_" + de.amtsbote.users.Tokens.random(4));
+            if (config.signingKeyPath().toAbsolutePath().getParent() != null) {
+                Files.createDirectories(config.signingKeyPath().toAbsolutePath().getParent());
+            }
+            key.save(config.signingKeyPath());
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the signing key " + config.signingKeyPath(), e);
+        }
+    }
+
+    public AmtsboteServer start() throws Exception {
+        http.start();
+        return this;
+    }
+
+    public int port() { return http.port(); }
+
+    public Config config() { return config; }
+
+    public Accounts accounts() { return accounts; }
+
+    public Stores stores() { return stores; }
+
+    public RoomService rooms() { return rooms; }
+
+    public PushNotificationPolicy notificationPolicy() { return notificationPolicy; }
+
+    @Override
+    public void close() throws Exception {
+        http.close();
+        typingExpiry.shutdownNow();
+        db.close();
+    }
+}

@@ -1,0 +1,120 @@
+package de.amtsbote.clientapi;
+
+import static de.amtsbote.http.Router.Auth.NONE;
+import static de.amtsbote.http.Router.Auth.USER;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.amtsbote.http.MatrixException;
+import de.amtsbote.http.Req;
+import de.amtsbote.http.Router;
+import de.amtsbote.storage.AccountStore;
+import de.amtsbote.users.Accounts;
+import de.amtsbote.users.UserInteractiveAuth;
+import de.amtsbote.util.Json;
+
+/** Login, logout, whoami, registration (refused) and devices. */
+public final class AccountHandlers implements Handlers {
+    private final Accounts accounts;
+    private final UserInteractiveAuth uia;
+
+    public AccountHandlers(Accounts accounts, UserInteractiveAuth uia) {
+        this.accounts = accounts;
+        this.uia = uia;
+    }
+
+    @Override
+    public void register(Router r) {
+        r.client("GET", "/login", NONE, req -> {
+            ObjectNode flow = Json.object().put("type", "m.login.password");
+            ObjectNode out = Json.object();
+            out.putArray("flows").add(flow);
+            return out;
+        });
+        r.client("POST", "/login", NONE, req -> accounts.login(req.json(), req.remoteAddress()));
+        r.client("POST", "/logout", USER, req -> {
+            accounts.logout(req.session());
+            return Json.object();
+        });
+        r.client("POST", "/logout/all", USER, req -> {
+            accounts.logoutAll(req.userId());
+            return Json.object();
+        });
+        r.client("GET", "/account/whoami", USER, req -> {
+            ObjectNode out = Json.object();
+            out.put("user_id", req.userId());
+            out.put("device_id", req.session().deviceId());
+            out.put("is_guest", false);
+            return out;
+        });
+        r.client("POST", "/register", NONE, req -> {
+            throw MatrixException.forbidden("Accounts are created by your administrator; self-registration is disabled");
+        });
+        r.client("GET", "/register/available", NONE, req -> {
+            throw MatrixException.forbidden("Accounts are created by your administrator; self-registration is disabled");
+        });
+        r.client("POST", "/account/password", USER, req -> {
+            ObjectNode body = req.json();
+            uia.require(req, body);
+            String pw = JsonFields.string(body, "new_password");
+            accounts.changePassword(req.userId(), pw, !Boolean.FALSE.equals(JsonFields.optBoolean(body, "logout_devices")),
+                    req.session());
+            return Json.object();
+        });
+        r.client("POST", "/account/deactivate", USER, req -> {
+            throw MatrixException.forbidden("Only your administrator can deactivate accounts");
+        });
+        r.client("GET", "/account/3pid", USER, req -> {
+            ObjectNode out = Json.object();
+            out.putArray("threepids");
+            return out;
+        });
+
+        r.client("GET", "/devices", USER, req -> {
+            ObjectNode out = Json.object();
+            ArrayNode list = out.putArray("devices");
+            for (AccountStore.Device d : accounts.store().devices(req.userId())) list.add(device(d));
+            return out;
+        });
+        r.client("GET", "/devices/{deviceId}", USER, req -> accounts.store().device(req.userId(), req.path("deviceId"))
+                .map(AccountHandlers::device)
+                .orElseThrow(() -> MatrixException.notFound("No such device")));
+        r.client("PUT", "/devices/{deviceId}", USER, req -> {
+            ObjectNode body = req.json();
+            String name = JsonFields.optString(body, "display_name");
+            if (name != null && name.length() > 200) throw MatrixException.invalidParam("display_name is too long");
+            if (accounts.store().device(req.userId(), req.path("deviceId")).isEmpty()) {
+                throw MatrixException.notFound("No such device");
+            }
+            if (name != null) accounts.store().renameDevice(req.userId(), req.path("deviceId"), name);
+            return Json.object();
+        });
+        r.client("DELETE", "/devices/{deviceId}", USER, req -> {
+            ObjectNode body = req.jsonOrEmpty();
+            if (accounts.store().device(req.userId(), req.path("deviceId")).isEmpty()) {
+                throw MatrixException.notFound("No such device");
+            }
+            uia.require(req, body);
+            accounts.deleteDevice(req.userId(), req.path("deviceId"));
+            return Json.object();
+        });
+        r.client("POST", "/delete_devices", USER, req -> {
+            ObjectNode body = req.json();
+            ArrayNode ids = JsonFields.optArray(body, "devices");
+            if (ids == null) throw MatrixException.badJson("'devices' is required");
+            for (var id : ids) if (!id.isTextual()) throw MatrixException.badJson("'devices' must contain strings");
+            uia.require(req, body);
+            for (var id : ids) accounts.deleteDevice(req.userId(), id.asText());
+            return Json.object();
+        });
+    }
+
+    static ObjectNode device(AccountStore.Device d) {
+        ObjectNode o = Json.object();
+        o.put("device_id", d.deviceId());
+        if (d.displayName() != null) o.put("display_name", d.displayName());
+        if (d.lastSeenTs() != null) o.put("last_seen_ts", d.lastSeenTs());
+        if (d.lastSeenIp() != null) o.put("last_seen_ip", d.lastSeenIp());
+        return o;
+    }
+}

@@ -1,0 +1,7 @@
+package de.amtsbote.http;
+
+/** Resolves an access token to a session; implemented by the users component. */
+public interface Authenticator {
+    /** Returns the session, or null if the token is unknown (revoked, expired or never issued). */
+    Session authenticate(String accessToken);
+}

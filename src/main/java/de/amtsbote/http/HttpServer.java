@@ -1,0 +1,188 @@
+package de.amtsbote.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.amtsbote.util.Json;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Jetty 12 (core API, no servlets) in front of the {@link Router}. Every request runs on its own virtual
+ * thread, so handlers may block (database, long-polling /sync) without tying up platform threads.
+ * All errors leave as Matrix error JSON; nothing else reaches the client.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(HttpServer.class.getName());
+
+    /** Serves non-API paths (the web client); returns null if it has nothing for the path. */
+    public interface Fallback {
+        Resp serve(String method, String path);
+    }
+
+    private final Router router;
+    private final Authenticator auth;
+    private final int maxBodyBytes;
+    private final Fallback fallback;
+    private final ExecutorService requests = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("http-", 0).factory());
+    private final Server server;
+    private final ServerConnector connector;
+
+    public HttpServer(String address, int port, Router router, Authenticator auth, int maxBodyBytes,
+                      long idleTimeoutMs, Fallback fallback) {
+        this.router = router;
+        this.auth = auth;
+        this.maxBodyBytes = maxBodyBytes;
+        this.fallback = fallback;
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+        pool.setName("jetty");
+        this.server = new Server(pool);
+        HttpConfiguration hc = new HttpConfiguration();
+        hc.setSendServerVersion(false);
+        hc.setSendXPoweredBy(false);
+        // Matrix identifiers may legitimately contain characters that Jetty's strict mode calls ambiguous.
+        hc.setUriCompliance(UriCompliance.LEGACY);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(hc));
+        connector.setHost(address);
+        connector.setPort(port);
+        connector.setIdleTimeout(idleTimeoutMs);
+        connector.setAcceptQueueSize(4096);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                requests.execute(() -> dispatch(request, response, callback));
+                return true;
+            }
+        });
+    }
+
+    public void start() throws Exception { server.start(); }
+
+    /** The port actually bound (useful when configured as 0 in tests). */
+    public int port() { return connector.getLocalPort(); }
+
+    private void dispatch(Request request, Response response, Callback callback) {
+        Resp resp;
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath();
+        try {
+            resp = route(request, method, path);
+        } catch (MatrixException e) {
+            resp = Resp.json(e.status(), e.body());
+        } catch (Throwable t) {
+            LOG.log(Level.SEVERE, "request failed: " + method + " " + path, t);
+            resp = Resp.json(500, error("M_UNKNOWN", "Internal server error"));
+        }
+        send(request, response, callback, resp);
+    }
+
+    private Resp route(Request request, String method, String path) throws Exception {
+        if (method.equals("OPTIONS")) return Resp.bytes(200, "text/plain", new byte[0]);
+        Router.Lookup lookup = router.find(method, path);
+        if (lookup.match() == null) {
+            if (fallback != null && !path.startsWith("/_matrix/") && !path.startsWith("/_amtsbote/")) {
+                Resp r = fallback.serve(method, path);
+                if (r != null) return r;
+            }
+            if (lookup.pathKnown()) {
+                return Resp.json(405, error("M_UNRECOGNIZED", "Method " + method + " is not allowed here"));
+            }
+            return Resp.json(404, error("M_UNRECOGNIZED", "Unrecognized request"));
+        }
+        Router.Entry entry = lookup.match().entry();
+        Req req = new Req(request, lookup.match().params(), maxBodyBytes);
+        if (entry.auth() != Router.Auth.NONE) {
+            String token = accessToken(request, req);
+            if (token == null) {
+                if (entry.auth() == Router.Auth.USER) {
+                    throw new MatrixException(401, "M_MISSING_TOKEN", "Missing access token");
+                }
+            } else {
+                Session s = auth.authenticate(token);
+                if (s == null) {
+                    ObjectNode extra = Json.object();
+                    extra.put("soft_logout", false);
+                    throw new MatrixException(401, "M_UNKNOWN_TOKEN", "Unknown or expired access token", extra);
+                }
+                req.setSession(s);
+            }
+        }
+        Object result = entry.route().handle(req);
+        if (result instanceof Resp r) return r;
+        if (result instanceof com.fasterxml.jackson.databind.JsonNode node) return Resp.json(200, node);
+        if (result == null) return Resp.json(200, Json.object());
+        throw new IllegalStateException("route returned " + result.getClass());
+    }
+
+    private static String accessToken(Request request, Req req) {
+        String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (header != null) {
+            if (header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7).trim();
+            throw new MatrixException(401, "M_MISSING_TOKEN", "Authorization header must be 'Bearer <token>'");
+        }
+        return req.query("access_token");
+    }
+
+    static ObjectNode error(String errcode, String message) {
+        ObjectNode n = Json.object();
+        n.put("errcode", errcode);
+        n.put("error", message);
+        return n;
+    }
+
+    private static void send(Request request, Response response, Callback callback, Resp resp) {
+        try {
+            response.setStatus(resp.status);
+            var h = response.getHeaders();
+            // Matrix clients run in browsers on other origins; the spec requires these CORS headers.
+            h.put("Access-Control-Allow-Origin", "*");
+            h.put("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS");
+            h.put("Access-Control-Allow-Headers", "X-Requested-With, Content-Type, Authorization, Date");
+            h.put("X-Content-Type-Options", "nosniff");
+            h.put("Referrer-Policy", "no-referrer");
+            h.put(HttpHeader.CONTENT_TYPE, resp.contentType);
+            resp.headers.forEach(h::put);
+            if (resp.writer != null) {
+                if (resp.contentLength >= 0) h.put(HttpHeader.CONTENT_LENGTH, resp.contentLength);
+                if (request.getMethod().equals("HEAD")) {
+                    response.write(true, null, callback);
+                    return;
+                }
+                try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                    resp.writer.write(out);
+                }
+                callback.succeeded();
+            } else {
+                h.put(HttpHeader.CONTENT_LENGTH, resp.body.length);
+                boolean head = request.getMethod().equals("HEAD");
+                response.write(true, head ? null : ByteBuffer.wrap(resp.body), callback);
+            }
+        } catch (Throwable t) {
+            // The client went away mid-response, or similar; nothing more can be sent.
+            LOG.log(Level.FINE, "response failed", t);
+            callback.failed(t);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+        requests.shutdownNow();
+    }
+}

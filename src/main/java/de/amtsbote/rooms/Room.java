@@ -1,0 +1,80 @@
+package de.amtsbote.rooms;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The in-memory view of one room: its current state, the newest event (which new events point back to) and
+ * who is joined. Events of a room are created one at a time under {@link #lock}, so the room's event graph
+ * stays a simple chain on this server. Readers may look at {@link #joined} and {@link #lastStreamPos}
+ * without the lock.
+ */
+public final class Room {
+    /** A current state entry: the event JSON (PDU) and its id. */
+    public record StateEntry(String eventId, ObjectNode pdu) {}
+
+    volatile String roomId;
+    final RoomVersion version;
+    final ReentrantLock lock = new ReentrantLock();
+    /** Current state; replaced, never mutated in place, so readers can take a consistent snapshot. */
+    volatile Map<StateKey, StateEntry> state = Map.of();
+    String headEventId;
+    long headDepth;
+    /** Stream position of the newest committed event in this room; /sync skips rooms that have none newer. */
+    volatile long lastStreamPos;
+    final Set<String> joined = ConcurrentHashMap.newKeySet();
+    final RecentEvents recent = new RecentEvents();
+    /** Set when a write failed after the in-memory state moved on; the room is reloaded on next use. */
+    volatile boolean stale;
+
+    Room(String roomId, RoomVersion version) {
+        this.roomId = roomId;
+        this.version = version;
+    }
+
+    public String roomId() { return roomId; }
+
+    /** A room being created learns its id from its create event (room version 12). */
+    void roomIdAssigned(String id) { this.roomId = id; }
+
+    public RoomVersion version() { return version; }
+
+    public Map<StateKey, StateEntry> state() { return state; }
+
+    public long lastStreamPos() { return lastStreamPos; }
+
+    public RecentEvents recent() { return recent; }
+
+
+    public Set<String> joinedMembers() { return Set.copyOf(joined); }
+
+    public int joinedCount() { return joined.size(); }
+
+    public ObjectNode stateEvent(String type, String stateKey) {
+        StateEntry e = state.get(new StateKey(type, stateKey));
+        return e == null ? null : e.pdu();
+    }
+
+    public ObjectNode stateContent(String type, String stateKey) {
+        ObjectNode ev = stateEvent(type, stateKey);
+        return ev == null ? null : (ObjectNode) ev.get("content");
+    }
+
+    public String membership(String userId) {
+        ObjectNode c = stateContent("m.room.member", userId);
+        return c == null ? null : c.path("membership").asText(null);
+    }
+
+    /** Members by membership ("join", "invite", ...). */
+    public Map<String, String> memberships() {
+        Map<String, String> out = new HashMap<>();
+        state.forEach((k, v) -> {
+            if (k.type().equals("m.room.member")) out.put(k.stateKey(), v.pdu().path("content").path("membership").asText());
+        });
+        return out;
+    }
+}

@@ -1,0 +1,182 @@
+package de.amtsbote.rooms;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.amtsbote.http.MatrixException;
+import de.amtsbote.storage.DirectoryStore;
+import de.amtsbote.storage.EventStore.StoredEvent;
+import de.amtsbote.util.Json;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What users do to rooms, in the client API's terms: join, invite, leave, kick, ban, state changes,
+ * redactions, profile updates. Checks that the API adds on top of the auth rules live here; the auth rules
+ * themselves are applied by {@link RoomService} to every event.
+ */
+public final class RoomActions {
+    private final RoomService rooms;
+    private final DirectoryStore directory;
+    private final Profiles profiles;
+
+    public RoomActions(RoomService rooms, DirectoryStore directory, Profiles profiles) {
+        this.rooms = rooms;
+        this.directory = directory;
+        this.profiles = profiles;
+    }
+
+    /** A room id, or an alias (#name:server) resolved to one; 404 if unknown. */
+    public String resolve(String roomIdOrAlias) {
+        if (roomIdOrAlias.startsWith("#")) {
+            return directory.get(roomIdOrAlias).map(DirectoryStore.Alias::roomId)
+                    .orElseThrow(() -> MatrixException.notFound("No room with the alias " + roomIdOrAlias));
+        }
+        if (!roomIdOrAlias.startsWith("!")) throw MatrixException.invalidParam("Not a room id or alias: " + roomIdOrAlias);
+        return roomIdOrAlias;
+    }
+
+    public String join(String userId, String roomIdOrAlias, String reason) {
+        String roomId = resolve(roomIdOrAlias);
+        Room room = rooms.room(roomId);
+        if (room == null) throw MatrixException.notFound("Room not found");
+        if ("join".equals(room.membership(userId))) return roomId;
+        ObjectNode content = memberContent("join", userId, reason);
+        setMember(userId, room, userId, content);
+        return roomId;
+    }
+
+    public void invite(String sender, String roomId, String target, String reason, boolean isDirect) {
+        Room room = requireMember(sender, roomId);
+        if (profiles.of(target) == null) throw MatrixException.notFound("Unknown user " + target);
+        String current = room.membership(target);
+        if ("join".equals(current)) throw MatrixException.forbidden(target + " is already in the room");
+        if ("ban".equals(current)) throw MatrixException.forbidden(target + " is banned from the room");
+        ObjectNode content = memberContent("invite", target, reason);
+        if (isDirect) content.put("is_direct", true);
+        setMember(sender, room, target, content);
+    }
+
+    public void leave(String userId, String roomId, String reason) {
+        Room room = rooms.room(roomId);
+        String current = room == null ? null : room.membership(userId);
+        if (current == null || current.equals("leave")) {
+            throw MatrixException.forbidden("You are not in this room");
+        }
+        if (current.equals("ban")) throw MatrixException.forbidden("You are banned from this room");
+        setMember(userId, room, userId, reasonOnly("leave", reason));
+    }
+
+    public void kick(String sender, String roomId, String target, String reason) {
+        Room room = requireMember(sender, roomId);
+        String current = room.membership(target);
+        if (current == null || current.equals("leave") || current.equals("ban")) {
+            throw MatrixException.forbidden(target + " is not in the room");
+        }
+        setMember(sender, room, target, reasonOnly("leave", reason));
+    }
+
+    public void ban(String sender, String roomId, String target, String reason) {
+        Room room = requireMember(sender, roomId);
+        setMember(sender, room, target, reasonOnly("ban", reason));
+    }
+
+    public void unban(String sender, String roomId, String target, String reason) {
+        Room room = requireMember(sender, roomId);
+        if (!"ban".equals(room.membership(target))) throw MatrixException.forbidden(target + " is not banned");
+        setMember(sender, room, target, reasonOnly("leave", reason));
+    }
+
+    /** Forget: allowed only once the user is no longer in the room. Nothing is deleted (audit). */
+    public void forget(String userId, String roomId) {
+        Room room = rooms.room(roomId);
+        String current = room == null ? null : room.membership(userId);
+        if (current == null) throw MatrixException.notFound("Room not found");
+        if (current.equals("join") || current.equals("invite")) {
+            throw new MatrixException(400, "M_UNKNOWN", "Leave the room before forgetting it");
+        }
+    }
+
+    public String sendState(String sender, String roomId, String type, String stateKey, ObjectNode content) {
+        Room room = requireMember(sender, roomId);
+        if (type.equals("m.room.member")) {
+            throw MatrixException.forbidden("Use the membership endpoints (join, invite, leave, kick, ban) instead");
+        }
+        return rooms.send(sender, room.roomId(), EventDraft.state(type, stateKey, content));
+    }
+
+    public String sendMessage(String sender, String roomId, String type, ObjectNode content, EventDraft.Txn txn) {
+        Room room = rooms.room(roomId);
+        if (room == null || !"join".equals(room.membership(sender))) {
+            throw MatrixException.forbidden("You are not in this room");
+        }
+        return rooms.send(sender, roomId, EventDraft.message(type, content, txn));
+    }
+
+    public String redact(String sender, String roomId, String targetEventId, String reason, EventDraft.Txn txn) {
+        Room room = requireMember(sender, roomId);
+        Optional<StoredEvent> target = rooms.store().event(targetEventId);
+        if (target.isEmpty() || !target.get().roomId().equals(roomId)) throw MatrixException.notFound("Event not found");
+        PowerLevels pl = PowerLevels.fromState(room.version(), room::stateEvent);
+        if (!target.get().sender().equals(sender) && pl.userLevel(sender) < pl.redactLevel()) {
+            throw MatrixException.forbidden("You may only delete your own messages");
+        }
+        ObjectNode content = Json.object();
+        if (room.version().redactsInContent()) content.put("redacts", targetEventId);
+        if (reason != null) content.put("reason", reason);
+        return rooms.send(sender, roomId, new EventDraft("m.room.redaction", null, content, targetEventId, txn));
+    }
+
+    /** New display name or avatar: update the member event in every joined room, as clients expect. */
+    public void profileChanged(String userId) {
+        for (Map.Entry<String, String> m : rooms.membershipsOf(userId).entrySet()) {
+            if (!m.getValue().equals("join")) continue;
+            Room room = rooms.room(m.getKey());
+            if (room == null) continue;
+            try {
+                setMember(userId, room, userId, memberContent("join", userId, null));
+            } catch (MatrixException e) {
+                // e.g. the room forbids member changes by power level; the profile itself is still updated.
+            }
+        }
+    }
+
+    private Room requireMember(String userId, String roomId) {
+        Room room = rooms.room(roomId);
+        if (room == null || !"join".equals(room.membership(userId))) {
+            throw MatrixException.forbidden("You are not in this room");
+        }
+        return room;
+    }
+
+    private void setMember(String sender, Room room, String target, ObjectNode content) {
+        rooms.send(sender, room.roomId(), EventDraft.state("m.room.member", target, content));
+    }
+
+    private ObjectNode memberContent(String membership, String userId, String reason) {
+        ObjectNode c = reasonOnly(membership, reason);
+        Profiles.Profile p = profiles.of(userId);
+        if (p != null) {
+            if (p.displayname() != null) c.put("displayname", p.displayname());
+            if (p.avatarUrl() != null) c.put("avatar_url", p.avatarUrl());
+        }
+        return c;
+    }
+
+    private static ObjectNode reasonOnly(String membership, String reason) {
+        ObjectNode c = Json.object();
+        c.put("membership", membership);
+        if (reason != null && !reason.isEmpty()) c.put("reason", reason);
+        return c;
+    }
+
+    public RoomService rooms() { return rooms; }
+
+    public DirectoryStore directory() { return directory; }
+
+    public Profiles profiles() { return profiles; }
+
+    /** Helper for createRoom: member content with profile. */
+    ObjectNode memberContentFor(String membership, String userId) { return memberContent(membership, userId, null); }
+
+    List<String> aliasesOf(String roomId) { return directory.aliasesOf(roomId); }
+}

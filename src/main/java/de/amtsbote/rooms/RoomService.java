@@ -1,0 +1,334 @@
+package de.amtsbote.rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.amtsbote.http.MatrixException;
+import de.amtsbote.storage.Database;
+import de.amtsbote.storage.EventStore;
+import de.amtsbote.storage.EventStore.NewEvent;
+import de.amtsbote.storage.EventStore.StoredEvent;
+import de.amtsbote.sync.Notifier;
+import de.amtsbote.util.Json;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Creates events in rooms: builds the full PDU (prev/auth events, depth, hashes, signature), checks it against
+ * the room version's authorisation rules, stores it durably and wakes the members' /sync. Keeps every room's
+ * current state in memory (loaded on first use) and an index of who is in which room.
+ */
+public final class RoomService {
+    private static final Logger LOG = Logger.getLogger(RoomService.class.getName());
+
+    private final EventStore store;
+    private final Database db;
+    private final ServerSigningKey key;
+    private final String serverName;
+    private final Notifier notifier;
+    private volatile NotificationPolicy notificationPolicy = (room, state, event, joined) -> List.of();
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    /** user id -> (room id -> membership). Loaded for everyone at start; kept current by event creation. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, String>> memberships = new ConcurrentHashMap<>();
+    /** In-flight sends by transaction, so a retry that arrives before the first finished gets the same event. */
+    private final ConcurrentHashMap<String, CompletableFuture<String>> inflight = new ConcurrentHashMap<>();
+
+    public RoomService(EventStore store, Database db, ServerSigningKey key, String serverName, Notifier notifier) {
+        this.store = store;
+        this.db = db;
+        this.key = key;
+        this.serverName = serverName;
+        this.notifier = notifier;
+        for (String[] m : store.allMemberships()) {
+            memberships.computeIfAbsent(m[1], k -> new ConcurrentHashMap<>()).put(m[0], m[2]);
+        }
+    }
+
+    public void setNotificationPolicy(NotificationPolicy policy) { this.notificationPolicy = policy; }
+
+    /** Told about each committed event's notifications (unread counts follow them). */
+    @FunctionalInterface
+    public interface NotificationsCommitted {
+        void committed(String roomId, long streamPos, List<EventStore.Notification> notifications);
+    }
+
+    private volatile NotificationsCommitted notificationsCommitted = (r, p, n) -> { };
+
+    public void onNotificationsCommitted(NotificationsCommitted listener) { this.notificationsCommitted = listener; }
+
+    public String serverName() { return serverName; }
+
+    public EventStore store() { return store; }
+
+    /** The committed stream position: everything up to here is durable and may be served. */
+    public long streamPos() { return db.writer().committedStreamPos(); }
+
+    /** room id -> membership of the user ("join", "invite", "leave", "ban", "knock"). */
+    public Map<String, String> membershipsOf(String userId) {
+        Map<String, String> m = memberships.get(userId);
+        return m == null ? Map.of() : Map.copyOf(m);
+    }
+
+    /** The room, loaded on first use; null if no such room exists here. */
+    public Room room(String roomId) {
+        Room r = rooms.get(roomId);
+        if (r != null && !r.stale) return r;
+        if (r != null) rooms.remove(roomId, r);
+        return rooms.computeIfAbsent(roomId, this::load);
+    }
+
+    /** The room or 404 M_NOT_FOUND. */
+    public Room requireRoom(String roomId) {
+        Room r = roomId == null ? null : room(roomId);
+        if (r == null) throw MatrixException.notFound("Room not found");
+        return r;
+    }
+
+    private Room load(String roomId) {
+        Optional<EventStore.RoomRow> row = store.room(roomId);
+        if (row.isEmpty()) return null;
+        RoomVersion v = RoomVersion.of(row.get().version());
+        Room room = new Room(roomId, v);
+        Map<StateKey, Room.StateEntry> state = new HashMap<>();
+        for (StoredEvent e : store.currentState(roomId)) {
+            state.put(new StateKey(e.type(), e.stateKey()), new Room.StateEntry(e.eventId(), e.pdu()));
+            if (e.type().equals("m.room.member") && "join".equals(e.pdu().path("content").path("membership").asText())) {
+                room.joined.add(e.stateKey());
+            }
+        }
+        room.state = state;
+        store.lastEvent(roomId).ifPresent(last -> {
+            room.headEventId = last.eventId();
+            room.headDepth = last.pdu().path("depth").asLong();
+            room.lastStreamPos = last.streamPos();
+        });
+        return room;
+    }
+
+    // ---------------------------------------------------------------- creating events
+
+    /** Sends one event as the user; returns its event id once durable. */
+    public String send(String sender, String roomId, EventDraft draft) {
+        Room room = room(roomId);
+        if (room == null) throw MatrixException.forbidden("You are not in this room");
+        if (draft.txn() == null) return append(room, sender, List.of(draft), null).getFirst();
+        String key = draft.txn().key();
+        Optional<String> done = store.txnEventId(draft.txn().userId(), draft.txn().deviceId(), draft.txn().txnId());
+        if (done.isPresent()) return done.get();
+        CompletableFuture<String> mine = new CompletableFuture<>();
+        CompletableFuture<String> other = inflight.putIfAbsent(key, mine);
+        if (other != null) return await(other);
+        try {
+            // Checked again now that we own the transaction: the first attempt may have finished meanwhile.
+            done = store.txnEventId(draft.txn().userId(), draft.txn().deviceId(), draft.txn().txnId());
+            String eventId = done.isPresent() ? done.get() : append(room, sender, List.of(draft), null).getFirst();
+            mine.complete(eventId);
+            return eventId;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inflight.remove(key, mine);
+        }
+    }
+
+    private static String await(CompletableFuture<String> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Creates a new room from its first events (create, creator's join, power levels, ...), all stored in one
+     * transaction: a room exists completely or not at all.
+     */
+    public String createRoom(String creator, RoomVersion version, List<EventDraft> drafts, CreateHook hook) {
+        String provisionalId = "!" + de.amtsbote.users.Tokens.random(18) + ":" + serverName;
+        Room room = new Room(provisionalId, version);
+        append(room, creator, drafts, hook);
+        return room.roomId;
+    }
+
+    /** Extra writes that belong to a new room (alias, directory listing), in the room's transaction. */
+    @FunctionalInterface
+    public interface CreateHook {
+        void run(de.amtsbote.storage.WriteContext ctx, String roomId) throws java.sql.SQLException;
+    }
+
+    /**
+     * Builds, authorises, signs and stores events in order; all or nothing. Returns the event ids after the
+     * events are durable.
+     */
+    List<String> append(Room room, String sender, List<EventDraft> drafts, CreateHook creating) {
+        List<String> eventIds = new ArrayList<>();
+        CompletableFuture<long[]> written;
+        room.lock.lock();
+        try {
+            if (room.stale) throw new MatrixException(503, "M_UNKNOWN", "Room is being reloaded, try again");
+            Map<StateKey, Room.StateEntry> state = new HashMap<>(room.state);
+            Set<String> joined = new HashSet<>(room.joined);
+            Set<String> wake = new HashSet<>(room.joined);
+            Map<String, String> membershipChanges = new HashMap<>();
+            String head = room.headEventId;
+            long depth = room.headDepth;
+            String roomId = room.roomId;
+            List<NewEvent> rows = new ArrayList<>();
+            List<List<EventStore.Notification>> notifications = new ArrayList<>();
+            long now = System.currentTimeMillis();
+            for (EventDraft d : drafts) {
+                boolean isCreate = d.type().equals("m.room.create") && "".equals(d.stateKey());
+                ObjectNode pdu = Json.object();
+                pdu.put("type", d.type());
+                if (!(isCreate && room.version.roomIdIsCreateEventHash())) pdu.put("room_id", roomId);
+                pdu.put("sender", sender);
+                if (d.stateKey() != null) pdu.put("state_key", d.stateKey());
+                pdu.set("content", d.content());
+                pdu.put("origin_server_ts", now);
+                pdu.put("depth", depth + 1);
+                ArrayNode prev = pdu.putArray("prev_events");
+                if (head != null) prev.add(head);
+                if (d.redacts() != null && !room.version.redactsInContent()) pdu.put("redacts", d.redacts());
+                ArrayNode auth = pdu.putArray("auth_events");
+                for (StateKey k : AuthRules.authEventSelection(room.version, pdu)) {
+                    Room.StateEntry e = state.get(k);
+                    if (e != null) auth.add(e.eventId());
+                }
+                ObjectNode unsigned = Json.object();
+                Room.StateEntry previous = d.stateKey() == null ? null : state.get(new StateKey(d.type(), d.stateKey()));
+                if (previous != null) {
+                    unsigned.set("prev_content", previous.pdu().get("content"));
+                    unsigned.put("replaces_state", previous.eventId());
+                    unsigned.put("prev_sender", previous.pdu().path("sender").asText());
+                }
+                try {
+                    CanonicalJson.validate(d.content());
+                } catch (IllegalArgumentException e) {
+                    throw MatrixException.badJson("Event content is not valid: " + e.getMessage());
+                }
+                EventHashing.hashAndSign(room.version, pdu, key, serverName);
+                try {
+                    EventLimits.check(pdu);
+                } catch (IllegalArgumentException e) {
+                    throw MatrixException.tooLarge("Event is too large: " + e.getMessage());
+                }
+                final Map<StateKey, Room.StateEntry> current = state;
+                try {
+                    AuthRules.check(room.version, pdu, (t, k) -> {
+                        Room.StateEntry e = current.get(new StateKey(t, k));
+                        return e == null ? null : e.pdu();
+                    });
+                } catch (AuthException e) {
+                    throw MatrixException.forbidden(e.getMessage());
+                }
+                String eventId = EventHashing.eventId(room.version, pdu);
+                if (isCreate && creating != null && room.version.roomIdIsCreateEventHash()) {
+                    roomId = "!" + eventId.substring(1);
+                }
+                if (!unsigned.isEmpty()) pdu.set("unsigned", unsigned);
+                String membership = null;
+                if (d.stateKey() != null) {
+                    state.put(new StateKey(d.type(), d.stateKey()), new Room.StateEntry(eventId, pdu));
+                    if (d.type().equals("m.room.member")) {
+                        membership = d.content().path("membership").asText(null);
+                        membershipChanges.put(d.stateKey(), membership);
+                        wake.add(d.stateKey());
+                        if ("join".equals(membership)) joined.add(d.stateKey());
+                        else joined.remove(d.stateKey());
+                    }
+                }
+                String relatesTo = null;
+                String relType = null;
+                JsonNode rel = d.content().get("m.relates_to");
+                if (rel instanceof ObjectNode r && r.path("event_id").isTextual()) {
+                    relatesTo = r.get("event_id").asText();
+                    relType = r.path("rel_type").asText(null);
+                    if (relType == null && r.path("m.in_reply_to").isObject()) relatesTo = null;
+                }
+                EventDraft.Txn txn = d.txn();
+                rows.add(new NewEvent(eventId, roomId, d.type(), d.stateKey(), sender, now, depth + 1, relatesTo, relType,
+                        d.redacts(), membership, txn == null ? null : txn.userId(), txn == null ? null : txn.deviceId(),
+                        txn == null ? null : txn.txnId(), pdu));
+                notifications.add(notificationPolicy.notificationsFor(room, state, pdu, joined));
+                eventIds.add(eventId);
+                head = eventId;
+                depth++;
+            }
+            final String finalRoomId = roomId;
+            final String creator = sender;
+            wake.addAll(joined);
+            written = db.writeAsync(ctx -> {
+                if (creating != null) store.insertRoom(ctx, finalRoomId, room.version.id(), creator, now);
+                long[] positions = new long[rows.size()];
+                for (int i = 0; i < rows.size(); i++) {
+                    positions[i] = store.insertEvent(ctx, rows.get(i));
+                    store.insertNotifications(ctx, finalRoomId, positions[i], notifications.get(i));
+                }
+                if (creating != null) creating.run(ctx, finalRoomId);
+                long last = positions[positions.length - 1];
+                ctx.afterCommit(() -> {
+                    for (int i = 0; i < rows.size(); i++) {
+                        NewEvent n = rows.get(i);
+                        room.recent.append(new StoredEvent(positions[i], n.eventId(), n.roomId(), n.type(), n.stateKey(),
+                                n.sender(), null, n.txnDevice(), n.txnId(), n.pdu()));
+                        if (n.redacts() != null) room.recent.redacted(n.redacts(), n.eventId());
+                        if (!notifications.get(i).isEmpty()) {
+                            notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
+                        }
+                    }
+                    if (last > room.lastStreamPos) room.lastStreamPos = last;
+                    notifier.wake(wake);
+                });
+                return positions;
+            });
+            // The room moves on now, so the next sender can build on these events while they are written.
+            if (creating != null) {
+                room.roomIdAssigned(roomId);
+                rooms.put(roomId, room);
+            }
+            room.state = Map.copyOf(state);
+            room.joined.clear();
+            room.joined.addAll(joined);
+            room.headEventId = head;
+            room.headDepth = depth;
+            for (var m : membershipChanges.entrySet()) {
+                memberships.computeIfAbsent(m.getKey(), k -> new ConcurrentHashMap<>()).put(finalRoomId, m.getValue());
+            }
+        } finally {
+            room.lock.unlock();
+        }
+        try {
+            written.get();
+        } catch (ExecutionException | InterruptedException e) {
+            LOG.log(Level.SEVERE, "storing events in " + room.roomId + " failed; reloading the room", e);
+            room.stale = true;
+            rooms.remove(room.roomId, room);
+            reloadMemberships(room.roomId);
+            if (e.getCause() instanceof MatrixException me) throw me;
+            throw new MatrixException(500, "M_UNKNOWN", "The message could not be stored; please retry");
+        }
+        return eventIds;
+    }
+
+    private void reloadMemberships(String roomId) {
+        for (var entry : memberships.entrySet()) entry.getValue().remove(roomId);
+        for (String[] m : store.allMemberships()) {
+            if (m[0].equals(roomId)) memberships.computeIfAbsent(m[1], k -> new ConcurrentHashMap<>()).put(m[0], m[2]);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package de.amtsbote.storage;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Rooms, their events (full PDUs), current state, send transactions and per-user notifications. */
+public interface EventStore {
+    /** An event as stored; pdu is the signed event JSON (for room v3+ it has no event_id field). */
+    record StoredEvent(long streamPos, String eventId, String roomId, String type, String stateKey, String sender,
+                       String redactedBy, String txnDevice, String txnId, ObjectNode pdu) {
+        public boolean isState() { return stateKey != null; }
+    }
+
+    /** An event to insert. membership is the content.membership of m.room.member events, else null. */
+    record NewEvent(String eventId, String roomId, String type, String stateKey, String sender, long originTs,
+                    long depth, String relatesTo, String relType, String redacts, String membership,
+                    String txnUser, String txnDevice, String txnId, ObjectNode pdu) {}
+
+    record RoomRow(String roomId, String version, String creator, long createdTs, boolean isPublic) {}
+
+    record Notification(String userId, boolean highlight) {}
+
+    record Counts(int notifications, int highlights) {}
+
+    // --- writes (inside the group-commit writer) ---
+    void insertRoom(WriteContext ctx, String roomId, String version, String creator, long ts) throws java.sql.SQLException;
+
+    /** Inserts the event, updates current state, marks a redaction target, records the txn. Returns stream_pos. */
+    long insertEvent(WriteContext ctx, NewEvent e) throws java.sql.SQLException;
+
+    void insertNotifications(WriteContext ctx, String roomId, long streamPos, List<Notification> n) throws java.sql.SQLException;
+
+    // --- reads ---
+    Optional<RoomRow> room(String roomId);
+
+    List<StoredEvent> currentState(String roomId);
+
+    Optional<StoredEvent> lastEvent(String roomId);
+
+    Optional<StoredEvent> event(String eventId);
+
+    /** Events of a room with after < stream_pos <= upTo; newest first if backwards, else oldest first. */
+    List<StoredEvent> roomEvents(String roomId, long after, long upTo, int limit, boolean backwards);
+
+    /** Every membership of every user: {room_id, user_id, membership}. Read once at start. */
+    List<String[]> allMemberships();
+
+    /** roomId -> membership of the user in every room they have a member event in. */
+    Map<String, String> membershipsOf(String userId);
+
+    /** All events ever of one state key, oldest first (membership history, history visibility changes). */
+    List<StoredEvent> stateHistory(String roomId, String type, String stateKey);
+
+    Optional<String> txnEventId(String userId, String deviceId, String txnId);
+
+    /** Child events relating to eventId, newest first if backwards; relType/eventType may be null. */
+    List<StoredEvent> relations(String roomId, String eventId, String relType, String eventType, long after,
+                                long upTo, int limit, boolean backwards);
+
+    /** Notifications of the user in the room with after < stream_pos <= upTo. */
+    Counts notificationCountsBetween(String userId, String roomId, long after, long upTo);
+
+    List<RoomRow> publicRooms();
+
+    void setPublic(String roomId, boolean isPublic);
+
+    void setPublic(WriteContext ctx, String roomId, boolean isPublic) throws java.sql.SQLException;
+}

@@ -1,0 +1,47 @@
+package de.amtsbote.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    @Test
+    void defaultFileIsCreatedAndValid() throws Exception {
+        Path dir = Files.createTempDirectory("cfg");
+        Path file = dir.resolve("amtsbote.yaml");
+        assertTrue(ConfigLoader.createDefaultIfMissing(file));
+        Config c = ConfigLoader.load(file);
+        assertEquals("localhost", c.serverName());
+        assertEquals(8008, c.listenPort());
+        assertTrue(c.database().isSqlite());
+        assertEquals(dir.resolve("data/amtsbote.db"), c.database().path());
+        assertTrue(Files.readString(file).contains("# "), "defaults are commented");
+    }
+
+    @Test
+    void unknownKeysAndBadValuesAreAllReported() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "server_name: 'bad name'\nlisten:\n  port: 99999\n  adress: x\ndatabase:\n  type: mysql\nfoo: 1\n",
+                Path.of("/tmp"), "test.yaml"));
+        String m = e.getMessage();
+        assertTrue(m.contains("server_name"), m);
+        assertTrue(m.contains("listen.port must be between 0 and 65535"), m);
+        assertTrue(m.contains("unknown setting 'listen.adress'"), m);
+        assertTrue(m.contains("database.type must be 'sqlite' or 'postgresql'"), m);
+        assertTrue(m.contains("unknown setting 'foo'"), m);
+    }
+
+    @Test
+    void wrongTypesAndBrokenYaml() {
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("limits:\n  max_sync_timeout_ms: soon\n",
+                Path.of("/tmp"), "t")).getMessage().contains("must be a whole number"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("listen: [1, 2\n", Path.of("/tmp"), "t"))
+                .getMessage().contains("not valid YAML"));
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("database:\n  type: postgresql\n",
+                Path.of("/tmp"), "t")).getMessage().contains("database.url must be set"));
+    }
+}
