@@ -4,6 +4,7 @@ import {
   EventStatus,
   EventType,
   MatrixClient,
+  Method,
   MatrixEvent,
   PendingEventOrdering,
   Preset,
@@ -202,6 +203,12 @@ export async function acceptInvite(client: MatrixClient, room: Room): Promise<vo
   if (isDm && me?.events.member) await markDirect(client, me.events.member.getSender()!, room.roomId);
 }
 
+/** Leaves (or declines) a room and updates the local membership at once, without waiting for sync. */
+export async function leaveRoom(client: MatrixClient, room: Room): Promise<void> {
+  await client.leave(room.roomId);
+  if (room.getMyMembership() !== "leave") room.updateMyMembership("leave");
+}
+
 export function roomName(client: MatrixClient, room: Room): string {
   return room.name || room.roomId;
 }
@@ -275,8 +282,45 @@ export function roomEvents(room: Room): MatrixEvent[] {
   return [...room.getLiveTimeline().getEvents(), ...room.getPendingEvents()];
 }
 
+function powerLevelsContent(room: Room): Record<string, any> | null {
+  return room.currentState.getStateEvents(EventType.RoomPowerLevels, "")?.getContent() ?? null;
+}
+
+/**
+ * Room version 12 (and later) makes the room's creators privileged: they have infinite power and are not listed in
+ * m.room.power_levels. matrix-js-sdk 37 does not know this yet, so power levels are computed here.
+ */
+export function isPrivilegedCreator(room: Room, userId: string): boolean {
+  const create = room.currentState.getStateEvents(EventType.RoomCreate, "");
+  if (!create) return false;
+  const version = String(create.getContent().room_version ?? "1");
+  const privileged = /^\d+$/.test(version) ? Number(version) >= 12 : version.includes("hydra");
+  if (!privileged) return false;
+  const extra = create.getContent().additional_creators;
+  return create.getSender() === userId || (Array.isArray(extra) && extra.includes(userId));
+}
+
 export function powerLevel(room: Room, userId: string): number {
-  return room.getMember(userId)?.powerLevel ?? 0;
+  if (isPrivilegedCreator(room, userId)) return Infinity;
+  const pl = powerLevelsContent(room);
+  if (!pl) return room.currentState.getStateEvents(EventType.RoomCreate, "")?.getSender() === userId ? 100 : 0;
+  const v = pl.users?.[userId] ?? pl.users_default ?? 0;
+  return typeof v === "number" ? v : Number(v) || 0;
+}
+
+/** The power level needed for an action or to send a state event type. */
+export function requiredLevel(room: Room, what: "invite" | "kick" | "ban" | "redact" | { state: string }): number {
+  const pl = powerLevelsContent(room);
+  if (typeof what === "object") {
+    if (!pl) return 0;
+    return pl.events?.[what.state] ?? pl.state_default ?? 50;
+  }
+  const defaults = { invite: 0, kick: 50, ban: 50, redact: 50 };
+  return pl?.[what] ?? defaults[what];
+}
+
+export function mayDo(room: Room, userId: string, what: Parameters<typeof requiredLevel>[1]): boolean {
+  return powerLevel(room, userId) >= requiredLevel(room, what);
 }
 
 export function onceSynced(client: MatrixClient): Promise<void> {
@@ -290,6 +334,19 @@ export function onceSynced(client: MatrixClient): Promise<void> {
     };
     client.on(ClientEvent.Sync, h);
   });
+}
+
+/**
+ * Sends a room state event. For the empty state key it uses the path without the trailing slash (both forms are
+ * valid per spec; matrix-js-sdk always sends the slash, which some servers do not route).
+ */
+export async function sendState(client: MatrixClient, roomId: string, type: string, content: Record<string, any>, stateKey = ""): Promise<void> {
+  if (stateKey !== "") {
+    await client.sendStateEvent(roomId, type as any, content as any, stateKey);
+    return;
+  }
+  const path = `/rooms/${encodeURIComponent(roomId)}/state/${encodeURIComponent(type)}`;
+  await client.http.authedRequest(Method.Put, path, undefined, content);
 }
 
 export function errorMessage(err: unknown): string {

@@ -76,9 +76,16 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
   let unread = 0;
   for (const r of rooms) if (r.getMyMembership() === "join") unread += unreadCount(client, r).count;
   useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) ${t("app.name")}` : t("app.name");
+    const title = unread > 0 ? `(${unread}) ${t("app.name")}` : t("app.name");
+    if (document.title !== title) document.title = title;
+  });
+  useEffect(() => {
     const nav = navigator as any;
-    if (nav.setAppBadge) (unread > 0 ? nav.setAppBadge(unread) : nav.clearAppBadge?.())?.catch?.(() => undefined);
+    try {
+      if (nav.setAppBadge) (unread > 0 ? nav.setAppBadge(unread) : nav.clearAppBadge?.())?.catch?.(() => undefined);
+    } catch {
+      /* badging not allowed here */
+    }
   }, [unread]);
 
   const room = roomId ? client.getRoom(roomId) : null;
@@ -95,7 +102,7 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
 
   const connectionProblem = !online || syncState === SyncState.Error || syncState === SyncState.Reconnecting;
   return (
-    <div className={`app ${room ? "has-room" : "no-room"}`}>
+    <div className={`app ${room ? "has-room" : "no-room"}`} data-unread={unread} data-version={version}>
       <a href="#main" className="skip-link">
         {t("app.skip")}
       </a>

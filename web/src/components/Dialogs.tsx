@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { EventType, KnownMembership, type MatrixClient, type Room } from "matrix-js-sdk";
 import { t } from "../i18n";
-import { createGroup, errorMessage, maxUploadBytes, openOrCreateDm, powerLevel } from "../matrix";
+import { createGroup, errorMessage, leaveRoom, mayDo, sendState, maxUploadBytes, openOrCreateDm, powerLevel } from "../matrix";
 import { Avatar } from "./Media";
 import { Icon } from "./Icons";
 import { formatSize } from "../i18n";
@@ -192,13 +192,12 @@ function roleLabel(pl: number): string {
 export function RoomSettingsDialog({ client, room, onClose, onLeft }: { client: MatrixClient; room: Room; onClose: () => void; onLeft: () => void }) {
   const me = client.getUserId()!;
   const state = room.currentState;
-  const canName = state.maySendStateEvent(EventType.RoomName, me);
-  const canTopic = state.maySendStateEvent(EventType.RoomTopic, me);
-  const canAvatar = state.maySendStateEvent(EventType.RoomAvatar, me);
-  const plEvent = state.getStateEvents(EventType.RoomPowerLevels, "")?.getContent() ?? {};
+  const canName = mayDo(room, me, { state: EventType.RoomName });
+  const canTopic = mayDo(room, me, { state: EventType.RoomTopic });
+  const canAvatar = mayDo(room, me, { state: EventType.RoomAvatar });
   const myPl = powerLevel(room, me);
-  const canInvite = myPl >= (plEvent.invite ?? 0);
-  const kickLevel = plEvent.kick ?? 50;
+  const canInvite = mayDo(room, me, "invite");
+  const canKick = mayDo(room, me, "kick");
   const [name, setName] = useState(room.name);
   const [topic, setTopic] = useState(state.getStateEvents(EventType.RoomTopic, "")?.getContent().topic ?? "");
   const [status, setStatus] = useState<string | null>(null);
@@ -207,7 +206,8 @@ export function RoomSettingsDialog({ client, room, onClose, onLeft }: { client: 
   const members = room
     .getMembers()
     .filter((m) => m.membership === KnownMembership.Join || m.membership === KnownMembership.Invite)
-    .sort((a, b) => b.powerLevel - a.powerLevel || a.name.localeCompare(b.name));
+    .map((m) => ({ m, pl: powerLevel(room, m.userId) }))
+    .sort((a, b) => (b.pl === a.pl ? a.m.name.localeCompare(b.m.name) : b.pl > a.pl ? 1 : -1));
 
   const run = async (fn: () => Promise<unknown>, done?: string) => {
     setError(null);
@@ -222,9 +222,9 @@ export function RoomSettingsDialog({ client, room, onClose, onLeft }: { client: 
   const save = (e: React.FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      if (canName && name.trim() && name.trim() !== room.name) await client.setRoomName(room.roomId, name.trim());
+      if (canName && name.trim() && name.trim() !== room.name) await sendState(client, room.roomId, EventType.RoomName, { name: name.trim() });
       const oldTopic = state.getStateEvents(EventType.RoomTopic, "")?.getContent().topic ?? "";
-      if (canTopic && topic !== oldTopic) await client.setRoomTopic(room.roomId, topic);
+      if (canTopic && topic !== oldTopic) await sendState(client, room.roomId, EventType.RoomTopic, { topic });
     }, t("settings.saved"));
   };
   return (
@@ -242,7 +242,7 @@ export function RoomSettingsDialog({ client, room, onClose, onLeft }: { client: 
           disabled={!canAvatar}
           onChange={(e) => {
             const f = e.target.files?.[0];
-            if (f) void run(async () => client.sendStateEvent(room.roomId, EventType.RoomAvatar, { url: await uploadAvatar(client, f) } as any, ""), t("settings.saved"));
+            if (f) void run(async () => sendState(client, room.roomId, EventType.RoomAvatar, { url: await uploadAvatar(client, f) }), t("settings.saved"));
           }}
         />
         <button type="submit" className="btn primary" disabled={!canName && !canTopic}>
@@ -254,17 +254,17 @@ export function RoomSettingsDialog({ client, room, onClose, onLeft }: { client: 
 
       <h3>{t("settings.members")}</h3>
       <ul className="member-list">
-        {members.map((m) => (
+        {members.map(({ m, pl }) => (
           <li key={m.userId}>
             <Avatar client={client} mxc={m.getMxcAvatarUrl()} name={m.name} id={m.userId} size={32} />
             <span className="user-names">
               <span>{m.name}</span>
               <span className="muted">
-                {m.userId} · {roleLabel(m.powerLevel)}
+                {m.userId} · {roleLabel(pl)}
                 {m.membership === KnownMembership.Invite ? ` · ${t("role.invited")}` : ""}
               </span>
             </span>
-            {m.userId !== me && myPl >= kickLevel && myPl > m.powerLevel && (
+            {m.userId !== me && canKick && myPl > pl && (
               <button
                 type="button"
                 className="btn small danger"
@@ -282,7 +282,7 @@ export function RoomSettingsDialog({ client, room, onClose, onLeft }: { client: 
           <h3>{t("settings.invite")}</h3>
           <UserSearch
             client={client}
-            exclude={members.map((m) => m.userId)}
+            exclude={members.map(({ m }) => m.userId)}
             label={(u) => `${t("settings.inviteButton")}: ${u.display_name || u.user_id}`}
             onPick={(u) => void run(() => client.invite(room.roomId, u.user_id))}
           />
@@ -295,7 +295,7 @@ export function RoomSettingsDialog({ client, room, onClose, onLeft }: { client: 
           onClick={() =>
             window.confirm(t("settings.confirmLeave")) &&
             void run(async () => {
-              await client.leave(room.roomId);
+              await leaveRoom(client, room);
               onLeft();
             })
           }

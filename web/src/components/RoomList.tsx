@@ -1,7 +1,7 @@
 import { useId, useState } from "react";
 import { KnownMembership, type MatrixClient, type Room } from "matrix-js-sdk";
 import { formatListTime, t } from "../i18n";
-import { acceptInvite, errorMessage, isDirect, lastActivityTs, lastMessage, roomName, unreadCount } from "../matrix";
+import { acceptInvite, errorMessage, leaveRoom, isDirect, lastActivityTs, lastMessage, roomName, unreadCount } from "../matrix";
 import { matchesFilter, previewText } from "../lib/timeline";
 import { Avatar } from "./Media";
 
@@ -110,7 +110,7 @@ export function RoomList({ client, selected, onSelect }: { client: MatrixClient;
                     type="button"
                     className="btn small"
                     aria-label={`${t("invite.decline")}: ${name}`}
-                    onClick={() => client.leave(room.roomId).catch((e) => setError(t("error.generic", { message: errorMessage(e) })))}
+                    onClick={() => leaveRoom(client, room).catch((e) => setError(t("error.generic", { message: errorMessage(e) })))}
                   >
                     {t("invite.decline")}
                   </button>

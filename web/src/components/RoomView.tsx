@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Direction, EventStatus, EventType, type MatrixClient, type MatrixEvent, type Room } from "matrix-js-sdk";
 import { formatDayLabel, formatSize, formatTime, formatDateTime, t } from "../i18n";
-import { errorMessage, isDirect, unreadCount, maxUploadBytes, powerLevel, roomEvents, roomName, toSimple } from "../matrix";
+import { errorMessage, isDirect, unreadCount, maxUploadBytes, mayDo, roomEvents, roomName, toSimple } from "../matrix";
 import { buildTimeline, previewText, type MessageItem, type TimelineItem } from "../lib/timeline";
 import { markdownToHtml, sanitizeHtml, stripReplyFallbackText } from "../lib/sanitize";
 import { buildVoiceContent, isVoiceMessage } from "../lib/voice";
@@ -107,7 +107,7 @@ export function RoomView({
   const name = roomName(client, room);
   const members = room.getJoinedMembers();
   const memberName = (id: string) => room.getMember(id)?.name ?? id;
-  const canRedactOthers = powerLevel(room, me) >= (room.currentState.getStateEvents(EventType.RoomPowerLevels, "")?.getContent().redact ?? 50);
+  const canRedactOthers = mayDo(room, me, "redact");
   const canPaginate = room.getLiveTimeline().getPaginationToken(Direction.Backward) !== null;
 
   // Who has read what: each other joined member's receipt position in the timeline.
