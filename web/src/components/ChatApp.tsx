@@ -102,7 +102,7 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
 
   const connectionProblem = !online || syncState === SyncState.Error || syncState === SyncState.Reconnecting;
   return (
-    <div className={`app ${room ? "has-room" : "no-room"}`} data-unread={unread} data-version={version}>
+    <div className={`app ${room ? "has-room" : "no-room"}`} data-unread={unread}>
       <a href="#main" className="skip-link">
         {t("app.skip")}
       </a>
