@@ -203,10 +203,23 @@ export async function acceptInvite(client: MatrixClient, room: Room): Promise<vo
   if (isDm && me?.events.member) await markDirect(client, me.events.member.getSender()!, room.roomId);
 }
 
+// Rooms this session left. A server whose sync "leave" section lacks our leave event would otherwise leave the
+// SDK thinking we are still joined; a later invite (membership "invite") brings the room back.
+const leftRooms = new Set<string>();
+
 /** Leaves (or declines) a room and updates the local membership at once, without waiting for sync. */
 export async function leaveRoom(client: MatrixClient, room: Room): Promise<void> {
   await client.leave(room.roomId);
+  leftRooms.add(room.roomId);
   if (room.getMyMembership() !== "leave") room.updateMyMembership("leave");
+}
+
+/** My membership as the UI should see it ("join", "invite", "leave", ...). */
+export function myMembership(room: Room): string {
+  const m = room.getMyMembership();
+  if (m === "join" && leftRooms.has(room.roomId)) return "leave";
+  if (m === "invite") leftRooms.delete(room.roomId);
+  return m;
 }
 
 export function roomName(client: MatrixClient, room: Room): string {

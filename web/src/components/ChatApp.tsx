@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { ClientEvent, EventType, HttpApiEvent, RoomEvent, SyncState, type MatrixClient, type MatrixEvent, type Room } from "matrix-js-sdk";
 import { t } from "../i18n";
-import { errorMessage, onceSynced, roomName, unreadCount } from "../matrix";
+import { errorMessage, myMembership, onceSynced, roomName, unreadCount } from "../matrix";
 import { useClientVersion, useHashRoute, useOnline } from "../hooks";
 import { previewText } from "../lib/timeline";
 import { RoomList, previewLabels } from "./RoomList";
@@ -74,7 +74,7 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
   // Title badge with the number of unread messages.
   const rooms = client.getRooms();
   let unread = 0;
-  for (const r of rooms) if (r.getMyMembership() === "join") unread += unreadCount(client, r).count;
+  for (const r of rooms) if (myMembership(r) === "join") unread += unreadCount(client, r).count;
   useEffect(() => {
     const title = unread > 0 ? `(${unread}) ${t("app.name")}` : t("app.name");
     if (document.title !== title) document.title = title;
@@ -88,7 +88,8 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
     }
   }, [unread]);
 
-  const room = roomId ? client.getRoom(roomId) : null;
+  const openRoom = roomId ? client.getRoom(roomId) : null;
+  const room = openRoom && myMembership(openRoom) !== "leave" ? openRoom : null;
   const me = client.getUserId()!;
   const meUser = client.getUser(me);
   const myName = meUser?.displayName || me;

@@ -1,7 +1,7 @@
 import { useId, useState } from "react";
 import { KnownMembership, type MatrixClient, type Room } from "matrix-js-sdk";
 import { formatListTime, t } from "../i18n";
-import { acceptInvite, errorMessage, leaveRoom, isDirect, lastActivityTs, lastMessage, roomName, unreadCount } from "../matrix";
+import { acceptInvite, errorMessage, leaveRoom, myMembership, isDirect, lastActivityTs, lastMessage, roomName, unreadCount } from "../matrix";
 import { matchesFilter, previewText } from "../lib/timeline";
 import { Avatar } from "./Media";
 
@@ -9,12 +9,12 @@ export function sortedRooms(client: MatrixClient): Room[] {
   return client
     .getRooms()
     .filter((r) => {
-      const m = r.getMyMembership();
+      const m = myMembership(r);
       return m === KnownMembership.Join || m === KnownMembership.Invite;
     })
     .sort((a, b) => {
-      const ia = a.getMyMembership() === KnownMembership.Invite ? 1 : 0;
-      const ib = b.getMyMembership() === KnownMembership.Invite ? 1 : 0;
+      const ia = myMembership(a) === KnownMembership.Invite ? 1 : 0;
+      const ib = myMembership(b) === KnownMembership.Invite ? 1 : 0;
       return ib - ia || lastActivityTs(b) - lastActivityTs(a);
     });
 }
@@ -40,7 +40,7 @@ export function RoomList({ client, selected, onSelect }: { client: MatrixClient;
       {rooms.length === 0 && <p className="empty">{total === 0 || !filter ? t("list.empty") : t("list.noMatch")}</p>}
       <ul>
         {rooms.map((room) => {
-          const invited = room.getMyMembership() === KnownMembership.Invite;
+          const invited = myMembership(room) === KnownMembership.Invite;
           const name = roomName(client, room);
           const direct = isDirect(client, room);
           const last = lastMessage(room);

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Direction, EventStatus, EventType, type MatrixClient, type MatrixEvent, type Room } from "matrix-js-sdk";
 import { formatDayLabel, formatSize, formatTime, formatDateTime, t } from "../i18n";
-import { errorMessage, isDirect, unreadCount, maxUploadBytes, mayDo, roomEvents, roomName, toSimple } from "../matrix";
+import { errorMessage, isDirect, unreadCount, maxUploadBytes, mayDo, myMembership, roomEvents, roomName, toSimple } from "../matrix";
 import { buildTimeline, previewText, type MessageItem, type TimelineItem } from "../lib/timeline";
 import { markdownToHtml, sanitizeHtml, stripReplyFallbackText } from "../lib/sanitize";
 import { buildVoiceContent, isVoiceMessage } from "../lib/voice";
@@ -625,7 +625,7 @@ export function RoomView({
           </button>
         </div>
       )}
-      {room.getMyMembership() === "join" && (
+      {myMembership(room) === "join" && (
         <Composer
           client={client}
           room={room}
