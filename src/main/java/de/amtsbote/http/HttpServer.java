@@ -85,6 +85,9 @@ public final class HttpServer implements AutoCloseable {
             resp = route(request, method, path);
         } catch (MatrixException e) {
             resp = Resp.json(e.status(), e.body());
+        } catch (InterruptedException e) {
+            // The server is stopping while this request waited (a long-poll).
+            resp = Resp.json(503, error("M_UNKNOWN", "The server is restarting, please retry"));
         } catch (Throwable t) {
             LOG.log(Level.SEVERE, "request failed: " + method + " " + path, t);
             resp = Resp.json(500, error("M_UNKNOWN", "Internal server error"));

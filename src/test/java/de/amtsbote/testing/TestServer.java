@@ -32,12 +32,17 @@ public final class TestServer implements AutoCloseable {
 
     /** extraYaml is appended to the generated config (e.g. "limits:\n  login_attempts_per_minute: 3\n"). */
     public TestServer(Db db, String extraYaml) throws Exception {
+        this(db, extraYaml, 1_048_576);
+    }
+
+    /** maxUploadBytes: the media upload limit (1 MiB unless a test needs bigger files). */
+    public TestServer(Db db, String extraYaml, long maxUploadBytes) throws Exception {
         dir = Files.createTempDirectory("amtsbote-test");
         String database = db == Db.SQLITE
                 ? "database:\n  type: sqlite\n  path: " + dir.resolve("db.sqlite") + "\n"
                 : "database:\n  type: postgresql\n  url: " + EmbeddedPostgres.newDatabaseUrl() + "\n  user: postgres\n";
         String yaml = "server_name: test.local\npublic_baseurl: http://127.0.0.1/\nlisten:\n  address: 127.0.0.1\n"
-                + "  port: 0\n" + database + "media:\n  path: " + dir.resolve("media") + "\n  max_upload_bytes: 1048576\n"
+                + "  port: 0\n" + database + "media:\n  path: " + dir.resolve("media") + "\n  max_upload_bytes: " + maxUploadBytes + "\n"
                 + "signing_key_path: " + dir.resolve("signing.key") + "\n"
                 + (extraYaml.contains("limits:") ? extraYaml : "limits:\n  login_attempts_per_minute: 1000\n" + extraYaml);
         Config config = ConfigLoader.parse(yaml, dir, "test config");
