@@ -13,6 +13,11 @@ final class Glob {
 
     /** The pattern matches the whole value. */
     static boolean matchesWhole(String pattern, String value) {
+        // Most patterns (event types, msgtypes) have no wildcards: compare directly, the common case per event.
+        if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
+            return pattern.length() == value.length() && pattern.regionMatches(true, 0, value, 0, value.length())
+                    || sameWhole(pattern, value);
+        }
         int[] p = pattern.codePoints().toArray();
         int[] t = value.codePoints().toArray();
         boolean[] states = new boolean[p.length + 1];
@@ -43,6 +48,15 @@ final class Glob {
             if (i == t.length) return false;
             states = step(p, states, t[i], !literal);
         }
+    }
+
+    /** Code-point case-insensitive equality (the slow path of the no-wildcard case, e.g. for non-BMP text). */
+    private static boolean sameWhole(String pattern, String value) {
+        int[] p = pattern.codePoints().toArray();
+        int[] t = value.codePoints().toArray();
+        if (p.length != t.length) return false;
+        for (int i = 0; i < p.length; i++) if (!sameIgnoringCase(p[i], t[i])) return false;
+        return true;
     }
 
     private static boolean isWordChar(int c) {

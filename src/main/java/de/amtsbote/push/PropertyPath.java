@@ -13,6 +13,18 @@ final class PropertyPath {
      * other backslash is kept as-is, as the spec says ({@code \x} is a backslash followed by x).
      */
     static List<String> split(String path) {
+        List<String> cached = CACHE.get(path);
+        if (cached != null) return cached;
+        List<String> parts = List.copyOf(parse(path));
+        if (CACHE.size() < 10_000) CACHE.put(path, parts);
+        return parts;
+    }
+
+    /** Paths come from a small set of rules, and every event is checked against them: parse each once. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, List<String>> CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static List<String> parse(String path) {
         List<String> parts = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         for (int i = 0; i < path.length(); i++) {

@@ -161,7 +161,29 @@ public final class SyncService {
         }
         content |= !toDev.isEmpty();
         body.putObject("presence").putArray("events");
+        if (!initial) pruneEmpty(body);
         return new Built(body, content);
+    }
+
+    /**
+     * Incremental responses leave out empty sections (the spec makes them optional): a busy room sends one
+     * response per message to every member, and most of each would otherwise be empty lists.
+     */
+    private static void pruneEmpty(ObjectNode node) {
+        var it = node.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (e.getValue() instanceof ObjectNode child) {
+                if (e.getKey().equals("unread_notifications") || e.getKey().equals("timeline")
+                        || e.getKey().equals("summary")) {
+                    continue;
+                }
+                pruneEmpty(child);
+                if (child.isEmpty()) it.remove();
+            } else if (e.getValue().isArray() && e.getValue().isEmpty() && e.getKey().equals("events")) {
+                it.remove();
+            }
+        }
     }
 
     private static ObjectNode accountDataEvent(AccountDataStore.Item item) {

@@ -10,8 +10,17 @@ import java.util.Optional;
 /** {@link AccountDataStore} in SQL that SQLite and PostgreSQL both accept. */
 public final class JdbcAccountDataStore implements AccountDataStore {
     private final Database db;
+    /**
+     * user id -> newest account data position. /sync asks "anything since my token?" every time; this answers
+     * "no" without a query. Filled from the table at start, raised inside each write before it is published.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> newest = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public JdbcAccountDataStore(Database db) { this.db = db; }
+    public JdbcAccountDataStore(Database db) {
+        this.db = db;
+        db.read(c -> Q.list(c, "SELECT user_id, MAX(stream_pos) FROM account_data GROUP BY user_id",
+                rs -> newest.put(rs.getString(1), rs.getLong(2))));
+    }
 
     @Override
     public long put(String userId, String roomId, String type, ObjectNode content, Runnable afterCommit) {
@@ -21,6 +30,7 @@ public final class JdbcAccountDataStore implements AccountDataStore {
                     + " VALUES (?,?,?,?,?) ON CONFLICT (user_id, room_id, type) DO UPDATE SET"
                     + " content = excluded.content, stream_pos = excluded.stream_pos",
                     userId, roomId, type, Json.write(content), pos);
+            newest.merge(userId, pos, Math::max);
             if (afterCommit != null) ctx.afterCommit(afterCommit);
             return pos;
         });
@@ -34,6 +44,8 @@ public final class JdbcAccountDataStore implements AccountDataStore {
 
     @Override
     public List<Item> since(String userId, long after, long upTo) {
+        Long n = newest.get(userId);
+        if (n == null || n <= after) return List.of();
         return db.read(c -> Q.list(c, "SELECT room_id, type, content, stream_pos FROM account_data WHERE user_id = ?"
                         + " AND stream_pos > ? AND stream_pos <= ? ORDER BY stream_pos",
                 rs -> new Item(rs.getString(1), rs.getString(2), Json.parseObject(rs.getString(3)), rs.getLong(4)),

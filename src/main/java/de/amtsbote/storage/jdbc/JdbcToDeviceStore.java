@@ -4,20 +4,46 @@ import de.amtsbote.storage.Database;
 import de.amtsbote.storage.ToDeviceStore;
 import de.amtsbote.util.Json;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link ToDeviceStore} in SQL that SQLite and PostgreSQL both accept. */
 public final class JdbcToDeviceStore implements ToDeviceStore {
     private final Database db;
+    /**
+     * Per device (user NUL device): the newest message position stored and the position acknowledged up to.
+     * Every /sync asks for pending messages and acknowledges; almost always there are none, and this answers
+     * that without a query (or a delete on the single writer). Filled from the table at start.
+     */
+    private final ConcurrentHashMap<String, long[]> inbox = new ConcurrentHashMap<>();
 
-    public JdbcToDeviceStore(Database db) { this.db = db; }
+    public JdbcToDeviceStore(Database db) {
+        this.db = db;
+        db.read(c -> Q.list(c, "SELECT user_id, device_id, MAX(stream_pos) FROM to_device GROUP BY user_id, device_id",
+                rs -> inbox.put(key(rs.getString(1), rs.getString(2)), new long[] {rs.getLong(3), 0})));
+    }
+
+    private static String key(String userId, String deviceId) { return userId + "\u0000" + deviceId; }
+
+    /** Called inside the write, before the position is published (so a reader never misses it). */
+    private void stored(Target t, long pos) {
+        inbox.compute(key(t.userId(), t.deviceId()), (k, v) -> v == null ? new long[] {pos, 0}
+                : new long[] {Math.max(v[0], pos), v[1]});
+    }
+
+    private boolean nothingPending(String userId, String deviceId) {
+        long[] v = inbox.get(key(userId, deviceId));
+        return v == null || v[0] <= v[1];
+    }
 
     @Override
     public void add(List<Target> messages, Runnable afterCommit) {
         db.write(ctx -> {
             for (Target t : messages) {
+                long pos = ctx.nextStreamPos();
                 Q.update(ctx.connection(), "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
-                        + " VALUES (?,?,?,?,?,?)", ctx.nextStreamPos(), t.userId(), t.deviceId(), t.sender(), t.type(),
+                        + " VALUES (?,?,?,?,?,?)", pos, t.userId(), t.deviceId(), t.sender(), t.type(),
                         Json.write(t.content()));
+                stored(t, pos);
             }
             if (afterCommit != null) ctx.afterCommit(afterCommit);
             return null;
@@ -39,9 +65,11 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
                     senderUserId, senderDeviceId, txnId, now);
             if (inserted == 0) return false;
             for (Target t : messages) {
+                long pos = ctx.nextStreamPos();
                 Q.update(ctx.connection(), "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
-                        + " VALUES (?,?,?,?,?,?)", ctx.nextStreamPos(), t.userId(), t.deviceId(), t.sender(), t.type(),
+                        + " VALUES (?,?,?,?,?,?)", pos, t.userId(), t.deviceId(), t.sender(), t.type(),
                         Json.write(t.content()));
+                stored(t, pos);
             }
             if (afterCommit != null) ctx.afterCommit(afterCommit);
             return true;
@@ -50,6 +78,7 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
 
     @Override
     public List<Message> pending(String userId, String deviceId, long upTo, int limit) {
+        if (nothingPending(userId, deviceId)) return List.of();
         return db.read(c -> Q.list(c, "SELECT stream_pos, sender, type, content FROM to_device WHERE user_id = ?"
                         + " AND device_id = ? AND stream_pos <= ? ORDER BY stream_pos LIMIT ?",
                 rs -> new Message(rs.getLong(1), rs.getString(2), rs.getString(3), Json.parseObject(rs.getString(4))),
@@ -58,7 +87,12 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
 
     @Override
     public void acknowledge(String userId, String deviceId, long upTo) {
-        db.writeAsync(ctx -> Q.update(ctx.connection(),
-                "DELETE FROM to_device WHERE user_id = ? AND device_id = ? AND stream_pos <= ?", userId, deviceId, upTo));
+        if (nothingPending(userId, deviceId)) return;
+        db.writeAsync(ctx -> {
+            int n = Q.update(ctx.connection(),
+                    "DELETE FROM to_device WHERE user_id = ? AND device_id = ? AND stream_pos <= ?", userId, deviceId, upTo);
+            inbox.computeIfPresent(key(userId, deviceId), (k, v) -> new long[] {v[0], Math.max(v[1], upTo)});
+            return n;
+        });
     }
 }
