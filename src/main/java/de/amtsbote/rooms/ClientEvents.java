@@ -36,7 +36,9 @@ public final class ClientEvents {
         RoomVersion v = version(e.roomId());
         ObjectNode source = e.redactedBy() != null ? Redaction.redact(v, pdu) : pdu;
         ObjectNode out = Json.object();
-        out.set("content", source.has("content") ? source.get("content").deepCopy() : Json.object());
+        // Shared, not copied: formatted events are only serialised, never changed (a busy room formats each
+        // event once per member).
+        out.set("content", source.has("content") ? source.get("content") : Json.object());
         out.put("event_id", e.eventId());
         out.put("origin_server_ts", pdu.path("origin_server_ts").asLong());
         out.put("room_id", e.roomId());

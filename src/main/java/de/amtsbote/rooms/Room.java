@@ -17,6 +17,23 @@ public final class Room {
     /** A current state entry: the event JSON (PDU) and its id. */
     public record StateEntry(String eventId, ObjectNode pdu) {}
 
+    private volatile StateEntry createForAuth;
+
+    /**
+     * The create event with its event_id field (PDUs of room v3+ do not carry it), built once: the auth rules
+     * need the create event's id for every event and would otherwise hash it each time.
+     */
+    ObjectNode createWithId(StateEntry create) {
+        StateEntry cached = createForAuth;
+        if (cached == null || !cached.eventId().equals(create.eventId())) {
+            ObjectNode copy = create.pdu().deepCopy();
+            copy.put("event_id", create.eventId());
+            cached = new StateEntry(create.eventId(), copy);
+            createForAuth = cached;
+        }
+        return cached.pdu();
+    }
+
     volatile String roomId;
     final RoomVersion version;
     final ReentrantLock lock = new ReentrantLock();

@@ -133,14 +133,12 @@ public final class RoomService {
         if (room == null) throw MatrixException.forbidden("You are not in this room");
         if (draft.txn() == null) return append(room, sender, List.of(draft), null).getFirst();
         String key = draft.txn().key();
-        Optional<String> done = store.txnEventId(draft.txn().userId(), draft.txn().deviceId(), draft.txn().txnId());
-        if (done.isPresent()) return done.get();
         CompletableFuture<String> mine = new CompletableFuture<>();
         CompletableFuture<String> other = inflight.putIfAbsent(key, mine);
         if (other != null) return await(other);
         try {
-            // Checked again now that we own the transaction: the first attempt may have finished meanwhile.
-            done = store.txnEventId(draft.txn().userId(), draft.txn().deviceId(), draft.txn().txnId());
+            // Owning the transaction now: a finished earlier attempt is in the store, a running one in inflight.
+            Optional<String> done = store.txnEventId(draft.txn().userId(), draft.txn().deviceId(), draft.txn().txnId());
             String eventId = done.isPresent() ? done.get() : append(room, sender, List.of(draft), null).getFirst();
             mine.complete(eventId);
             return eventId;
@@ -241,7 +239,9 @@ public final class RoomService {
                 try {
                     AuthRules.check(room.version, pdu, (t, k) -> {
                         Room.StateEntry e = current.get(new StateKey(t, k));
-                        return e == null ? null : e.pdu();
+                        if (e == null) return null;
+                        // The create event with its id, so the auth rules need not hash it again for every event.
+                        return t.equals("m.room.create") && k.isEmpty() ? room.createWithId(e) : e.pdu();
                     });
                 } catch (AuthException e) {
                     throw MatrixException.forbidden(e.getMessage());
