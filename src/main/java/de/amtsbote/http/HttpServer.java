@@ -92,7 +92,23 @@ public final class HttpServer implements AutoCloseable {
             LOG.log(Level.SEVERE, "request failed: " + method + " " + path, t);
             resp = Resp.json(500, error("M_UNKNOWN", "Internal server error"));
         }
+        if (resp.status >= 400 && !method.equals("GET") && !method.equals("HEAD")) drainBody(request);
         send(request, response, callback, resp);
+    }
+
+    /**
+     * Reads what is left of a refused request's body (e.g. an upload over the limit), up to a bound, so the
+     * client is not cut off mid-upload and can read our error instead of seeing a broken connection.
+     */
+    private static void drainBody(Request request) {
+        try (java.io.InputStream in = Request.asInputStream(request)) {
+            byte[] buf = new byte[65536];
+            long left = 64L * 1024 * 1024;
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) left -= n;
+        } catch (java.io.IOException | RuntimeException e) {
+            // The client went away; nothing to drain.
+        }
     }
 
     private Resp route(Request request, String method, String path) throws Exception {

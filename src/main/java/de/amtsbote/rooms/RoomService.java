@@ -282,6 +282,21 @@ public final class RoomService {
             final String finalRoomId = roomId;
             final String creator = sender;
             wake.addAll(joined);
+            // The room moves on before the write is queued: the writer may commit and wake readers before this
+            // thread runs again, and they must find the new state and memberships. The next sender can build
+            // on these events while they are written; if the write fails, the room is reloaded.
+            if (creating != null) {
+                room.roomIdAssigned(roomId);
+                rooms.put(roomId, room);
+            }
+            room.state = Map.copyOf(state);
+            room.joined.retainAll(joined);
+            room.joined.addAll(joined);
+            room.headEventId = head;
+            room.headDepth = depth;
+            for (var m : membershipChanges.entrySet()) {
+                memberships.computeIfAbsent(m.getKey(), k -> new ConcurrentHashMap<>()).put(finalRoomId, m.getValue());
+            }
             written = db.writeAsync(ctx -> {
                 if (creating != null) store.insertRoom(ctx, finalRoomId, room.version.id(), creator, now);
                 long[] positions = new long[rows.size()];
@@ -311,19 +326,6 @@ public final class RoomService {
                 ctx.afterCommit(() -> notifier.wake(wake));
                 return positions;
             });
-            // The room moves on now, so the next sender can build on these events while they are written.
-            if (creating != null) {
-                room.roomIdAssigned(roomId);
-                rooms.put(roomId, room);
-            }
-            room.state = Map.copyOf(state);
-            room.joined.clear();
-            room.joined.addAll(joined);
-            room.headEventId = head;
-            room.headDepth = depth;
-            for (var m : membershipChanges.entrySet()) {
-                memberships.computeIfAbsent(m.getKey(), k -> new ConcurrentHashMap<>()).put(finalRoomId, m.getValue());
-            }
         } finally {
             room.lock.unlock();
         }
