@@ -92,7 +92,7 @@ final class PushConditions {
         return n >= -(1L << 53) + 1 && n <= (1L << 53) - 1;
     }
 
-    private static boolean sameScalar(JsonNode a, JsonNode b) {
+    static boolean sameScalar(JsonNode a, JsonNode b) {
         if (!isScalar(a) || !isScalar(b)) return false;
         if (a.isIntegralNumber() && b.isIntegralNumber()) return a.longValue() == b.longValue();
         return a.getNodeType() == b.getNodeType() && a.equals(b);

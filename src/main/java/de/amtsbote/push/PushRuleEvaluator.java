@@ -63,7 +63,7 @@ public final class PushRuleEvaluator {
         };
     }
 
-    private static Result resultOf(JsonNode rule) {
+    static Result resultOf(JsonNode rule) {
         ArrayNode actions = PushActions.withoutLegacy(rule.get("actions"));
         boolean notify = false;
         boolean highlight = false;

@@ -21,7 +21,11 @@ public final class PushRules {
     public static final String ACCOUNT_DATA_TYPE = "m.push_rules";
 
     /** What is cached per user. Both trees are shared: callers must not modify them. */
-    private record Entry(ObjectNode stored, ObjectNode clientJson) {}
+    private record Entry(ObjectNode stored, ObjectNode clientJson, CompiledRules compiled) {
+        Entry(ObjectNode stored, ObjectNode clientJson) {
+            this(stored, clientJson, new CompiledRules((ObjectNode) clientJson.get("global")));
+        }
+    }
 
     private static final int STRIPES = 64;
 
@@ -51,7 +55,7 @@ public final class PushRules {
 
     /** Runs the user's rules against an event (hot path: no database read once the user is cached). */
     public PushRuleEvaluator.Result evaluate(String userId, ObjectNode event, PushRuleEvaluator.EvalContext ctx) {
-        return PushRuleEvaluator.evaluate(globalRuleset(userId), event, ctx);
+        return entry(userId).compiled().evaluate(event, ctx);
     }
 
     /**
