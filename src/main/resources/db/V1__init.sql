@@ -83,14 +83,16 @@ CREATE TABLE transactions (
     PRIMARY KEY (user_id, device_id, txn_id)
 );
 
--- Which events notify whom (from push rules at send time); unread counts are counted from here.
+-- Which events notify whom (from push rules at send time): one row per event with the notified and the
+-- highlighted users as ' @a:x @b:x ' lists, so a message to a room of 50 costs one row, not 50.
+-- Unread counts are counted from here (rarely: they are kept in memory once counted).
 CREATE TABLE event_notifications (
+    stream_pos     BIGINT PRIMARY KEY,
     room_id        TEXT NOT NULL,
-    user_id        TEXT NOT NULL,
-    stream_pos     BIGINT NOT NULL,
-    highlight      INTEGER NOT NULL,
-    PRIMARY KEY (user_id, room_id, stream_pos)
+    notify         TEXT NOT NULL,
+    highlight      TEXT NOT NULL
 );
+CREATE INDEX event_notifications_room ON event_notifications (room_id, stream_pos);
 
 CREATE TABLE receipts (
     room_id        TEXT NOT NULL,

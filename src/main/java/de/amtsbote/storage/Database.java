@@ -75,6 +75,9 @@ public final class Database implements AutoCloseable {
         props.setProperty("synchronous", "FULL");
         props.setProperty("busy_timeout", "10000");
         props.setProperty("foreign_keys", "true");
+        // A 16 MiB page cache per connection keeps the hot index pages of busy tables in memory.
+        props.setProperty("cache_size", "-16384");
+        props.setProperty("temp_store", "MEMORY");
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("sqlite-read");
         hc.setJdbcUrl(url);

@@ -2,7 +2,6 @@ package de.amtsbote.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -80,11 +79,22 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private static final class Ctx implements WriteContext {
+    /** Prepared statements of the current connection; dropped with it. */
+    private final java.util.Map<String, java.sql.PreparedStatement> statements = new java.util.HashMap<>();
+
+    private final class Ctx implements WriteContext {
         Connection c;
         long next;
         final List<Runnable> after = new ArrayList<>();
         public Connection connection() { return c; }
+        public java.sql.PreparedStatement prepare(String sql) throws SQLException {
+            java.sql.PreparedStatement ps = statements.get(sql);
+            if (ps == null) {
+                ps = c.prepareStatement(sql);
+                statements.put(sql, ps);
+            }
+            return ps;
+        }
         public long nextStreamPos() { return next++; }
         public void afterCommit(Runnable action) { after.add(action); }
     }
@@ -99,14 +109,16 @@ public final class GroupCommitWriter implements AutoCloseable {
             Connection c = connection();
             ctx.c = c;
             for (int i = 0; i < batch.size(); i++) {
-                Savepoint sp = c.setSavepoint();
+                // Savepoints by prepared SQL: the driver's setSavepoint() would parse new SQL every time.
+                ctx.prepare("SAVEPOINT w").execute();
                 int afterBefore = ctx.after.size();
                 long posBefore = ctx.next;
                 try {
                     results[i] = batch.get(i).work().run(ctx);
-                    c.releaseSavepoint(sp);
+                    ctx.prepare("RELEASE SAVEPOINT w").execute();
                 } catch (Throwable t) {
-                    c.rollback(sp);
+                    ctx.prepare("ROLLBACK TO SAVEPOINT w").execute();
+                    ctx.prepare("RELEASE SAVEPOINT w").execute();
                     // Positions handed out to a failed write are simply skipped; gaps are harmless.
                     while (ctx.after.size() > afterBefore) ctx.after.removeLast();
                     errors[i] = t;
@@ -148,6 +160,14 @@ public final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        for (java.sql.PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
+        }
+        statements.clear();
         try {
             if (connection != null) {
                 connection.rollback();

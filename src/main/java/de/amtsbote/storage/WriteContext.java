@@ -9,6 +9,12 @@ import java.sql.Connection;
 public interface WriteContext {
     Connection connection();
 
+    /**
+     * A prepared statement for the writer's connection, cached for the connection's life (preparing costs more
+     * than running a small insert). Do not close it.
+     */
+    java.sql.PreparedStatement prepare(String sql) throws java.sql.SQLException;
+
     /** The next position of the server-wide stream that /sync tokens count. */
     long nextStreamPos();
 

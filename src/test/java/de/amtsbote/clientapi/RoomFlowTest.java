@@ -82,6 +82,18 @@ class RoomFlowTest {
                 assertEquals(200, s.request("PUT", "/_matrix/client/v3/rooms/" + enc(roomId) + "/send/m.room.message/m" + i,
                         alice, text("msg " + i)).status());
             }
+            // Unread counts: 31 messages from alice notify bob (a one-to-one room); a read receipt clears them.
+            var counts = s.request("GET", "/_matrix/client/v3/sync", bob, null).json().path("rooms").path("join")
+                    .path(roomId).path("unread_notifications");
+            assertEquals(31, counts.path("notification_count").asInt(), counts.toString());
+            var last = s.request("GET", "/_matrix/client/v3/rooms/" + enc(roomId) + "/messages?dir=b&limit=1", bob, null)
+                    .json().get("chunk").get(0).get("event_id").asText();
+            assertEquals(200, s.request("POST", "/_matrix/client/v3/rooms/" + enc(roomId) + "/receipt/m.read/" + enc(last),
+                    bob, Json.object()).status());
+            counts = s.request("GET", "/_matrix/client/v3/sync", bob, null).json().path("rooms").path("join")
+                    .path(roomId).path("unread_notifications");
+            assertEquals(0, counts.path("notification_count").asInt(), counts.toString());
+
             // Page back through all history in order.
             List<String> bodies = new ArrayList<>();
             String from = null;

@@ -26,7 +26,7 @@ public final class JdbcAccountDataStore implements AccountDataStore {
     public long put(String userId, String roomId, String type, ObjectNode content, Runnable afterCommit) {
         return db.write(ctx -> {
             long pos = ctx.nextStreamPos();
-            Q.update(ctx.connection(), "INSERT INTO account_data (user_id, room_id, type, content, stream_pos)"
+            Q.update(ctx, "INSERT INTO account_data (user_id, room_id, type, content, stream_pos)"
                     + " VALUES (?,?,?,?,?) ON CONFLICT (user_id, room_id, type) DO UPDATE SET"
                     + " content = excluded.content, stream_pos = excluded.stream_pos",
                     userId, roomId, type, Json.write(content), pos);
@@ -63,7 +63,7 @@ public final class JdbcAccountDataStore implements AccountDataStore {
             long n = Q.one(ctx.connection(), "SELECT COUNT(*) FROM filters WHERE user_id = ?",
                     rs -> rs.getLong(1), userId).orElse(0L);
             String id = Long.toString(n);
-            Q.update(ctx.connection(), "INSERT INTO filters (user_id, filter_id, json) VALUES (?,?,?)", userId, id, json);
+            Q.update(ctx, "INSERT INTO filters (user_id, filter_id, json) VALUES (?,?,?)", userId, id, json);
             return id;
         });
     }
@@ -82,7 +82,7 @@ public final class JdbcAccountDataStore implements AccountDataStore {
 
     @Override
     public void putPushRules(String userId, ObjectNode rules) {
-        db.write(ctx -> Q.update(ctx.connection(), "INSERT INTO push_rules (user_id, json) VALUES (?,?)"
+        db.write(ctx -> Q.update(ctx, "INSERT INTO push_rules (user_id, json) VALUES (?,?)"
                 + " ON CONFLICT (user_id) DO UPDATE SET json = excluded.json", userId, Json.write(rules)));
     }
 }

@@ -13,14 +13,14 @@ public final class JdbcDirectoryStore implements DirectoryStore {
 
     @Override
     public boolean create(String alias, String roomId, String creator) {
-        return db.write(ctx -> Q.update(ctx.connection(), "INSERT INTO room_aliases (alias, room_id, creator)"
+        return db.write(ctx -> Q.update(ctx, "INSERT INTO room_aliases (alias, room_id, creator)"
                 + " VALUES (?,?,?) ON CONFLICT (alias) DO NOTHING", alias, roomId, creator) == 1);
     }
 
     @Override
     public boolean insert(de.amtsbote.storage.WriteContext ctx, String alias, String roomId, String creator)
             throws java.sql.SQLException {
-        return Q.update(ctx.connection(), "INSERT INTO room_aliases (alias, room_id, creator)"
+        return Q.update(ctx, "INSERT INTO room_aliases (alias, room_id, creator)"
                 + " VALUES (?,?,?) ON CONFLICT (alias) DO NOTHING", alias, roomId, creator) == 1;
     }
 
@@ -32,7 +32,7 @@ public final class JdbcDirectoryStore implements DirectoryStore {
 
     @Override
     public boolean delete(String alias) {
-        return db.write(ctx -> Q.update(ctx.connection(), "DELETE FROM room_aliases WHERE alias = ?", alias) == 1);
+        return db.write(ctx -> Q.update(ctx, "DELETE FROM room_aliases WHERE alias = ?", alias) == 1);
     }
 
     @Override

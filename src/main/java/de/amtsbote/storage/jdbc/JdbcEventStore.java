@@ -30,44 +30,29 @@ public final class JdbcEventStore implements EventStore {
 
     @Override
     public void insertRoom(WriteContext ctx, String roomId, String version, String creator, long ts) throws SQLException {
-        Q.update(ctx.connection(), "INSERT INTO rooms (room_id, room_version, creator, created_ts) VALUES (?,?,?,?)",
+        Q.update(ctx, "INSERT INTO rooms (room_id, room_version, creator, created_ts) VALUES (?,?,?,?)",
                 roomId, version, creator, ts);
     }
 
     @Override
     public long insertEvent(WriteContext ctx, NewEvent e) throws SQLException {
-        Connection c = ctx.connection();
         long pos = ctx.nextStreamPos();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (stream_pos, event_id, room_id, type,"
-                + " state_key, sender, origin_ts, depth, relates_to, rel_type, txn_device, txn_id, json)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            ps.setLong(1, pos);
-            ps.setString(2, e.eventId());
-            ps.setString(3, e.roomId());
-            ps.setString(4, e.type());
-            ps.setString(5, e.stateKey());
-            ps.setString(6, e.sender());
-            ps.setLong(7, e.originTs());
-            ps.setLong(8, e.depth());
-            ps.setString(9, e.relatesTo());
-            ps.setString(10, e.relType());
-            ps.setString(11, e.txnDevice());
-            ps.setString(12, e.txnId());
-            ps.setString(13, Json.write(e.pdu()));
-            ps.executeUpdate();
-        }
+        Q.update(ctx, "INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, origin_ts, depth,"
+                + " relates_to, rel_type, txn_device, txn_id, json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                pos, e.eventId(), e.roomId(), e.type(), e.stateKey(), e.sender(), e.originTs(), e.depth(),
+                e.relatesTo(), e.relType(), e.txnDevice(), e.txnId(), Json.write(e.pdu()));
         if (e.stateKey() != null) {
-            Q.update(c, "INSERT INTO current_state (room_id, type, state_key, event_id, stream_pos, membership)"
+            Q.update(ctx, "INSERT INTO current_state (room_id, type, state_key, event_id, stream_pos, membership)"
                     + " VALUES (?,?,?,?,?,?) ON CONFLICT (room_id, type, state_key) DO UPDATE SET"
                     + " event_id = excluded.event_id, stream_pos = excluded.stream_pos, membership = excluded.membership",
                     e.roomId(), e.type(), e.stateKey(), e.eventId(), pos, e.membership());
         }
         if (e.redacts() != null) {
-            Q.update(c, "UPDATE events SET redacted_by = ? WHERE event_id = ? AND room_id = ? AND redacted_by IS NULL",
+            Q.update(ctx, "UPDATE events SET redacted_by = ? WHERE event_id = ? AND room_id = ? AND redacted_by IS NULL",
                     e.eventId(), e.redacts(), e.roomId());
         }
         if (e.txnId() != null) {
-            Q.update(c, "INSERT INTO transactions (user_id, device_id, txn_id, event_id, created_ts) VALUES (?,?,?,?,?)",
+            Q.update(ctx, "INSERT INTO transactions (user_id, device_id, txn_id, event_id, created_ts) VALUES (?,?,?,?,?)",
                     e.txnUser(), e.txnDevice(), e.txnId(), e.eventId(), e.originTs());
         }
         return pos;
@@ -77,17 +62,14 @@ public final class JdbcEventStore implements EventStore {
     public void insertNotifications(WriteContext ctx, String roomId, long streamPos, List<Notification> list)
             throws SQLException {
         if (list.isEmpty()) return;
-        try (PreparedStatement ps = ctx.connection().prepareStatement(
-                "INSERT INTO event_notifications (room_id, user_id, stream_pos, highlight) VALUES (?,?,?,?)")) {
-            for (Notification n : list) {
-                ps.setString(1, roomId);
-                ps.setString(2, n.userId());
-                ps.setLong(3, streamPos);
-                ps.setInt(4, n.highlight() ? 1 : 0);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        StringBuilder notify = new StringBuilder(" ");
+        StringBuilder highlight = new StringBuilder(" ");
+        for (Notification n : list) {
+            notify.append(n.userId()).append(' ');
+            if (n.highlight()) highlight.append(n.userId()).append(' ');
         }
+        Q.update(ctx, "INSERT INTO event_notifications (stream_pos, room_id, notify, highlight) VALUES (?,?,?,?)",
+                streamPos, roomId, notify.toString(), highlight.toString());
     }
 
     @Override
@@ -175,9 +157,12 @@ public final class JdbcEventStore implements EventStore {
 
     @Override
     public Counts notificationCountsBetween(String userId, String roomId, long after, long upTo) {
-        return db.read(c -> Q.one(c, "SELECT COUNT(*), COALESCE(SUM(highlight), 0) FROM event_notifications"
-                        + " WHERE user_id = ? AND room_id = ? AND stream_pos > ? AND stream_pos <= ?",
-                rs -> new Counts(rs.getInt(1), rs.getInt(2)), userId, roomId, after, upTo).orElse(new Counts(0, 0)));
+        // User ids contain no spaces; LIKE's wildcards in them are escaped.
+        String like = "% " + userId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " %";
+        return db.read(c -> Q.one(c, "SELECT COALESCE(SUM(CASE WHEN notify LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END), 0),"
+                        + " COALESCE(SUM(CASE WHEN highlight LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END), 0)"
+                        + " FROM event_notifications WHERE room_id = ? AND stream_pos > ? AND stream_pos <= ?",
+                rs -> new Counts(rs.getInt(1), rs.getInt(2)), like, like, roomId, after, upTo).orElse(new Counts(0, 0)));
     }
 
     @Override
@@ -189,11 +174,11 @@ public final class JdbcEventStore implements EventStore {
 
     @Override
     public void setPublic(String roomId, boolean isPublic) {
-        db.write(ctx -> Q.update(ctx.connection(), "UPDATE rooms SET is_public = ? WHERE room_id = ?", isPublic, roomId));
+        db.write(ctx -> Q.update(ctx, "UPDATE rooms SET is_public = ? WHERE room_id = ?", isPublic, roomId));
     }
 
     @Override
     public void setPublic(WriteContext ctx, String roomId, boolean isPublic) throws SQLException {
-        Q.update(ctx.connection(), "UPDATE rooms SET is_public = ? WHERE room_id = ?", isPublic, roomId);
+        Q.update(ctx, "UPDATE rooms SET is_public = ? WHERE room_id = ?", isPublic, roomId);
     }
 }

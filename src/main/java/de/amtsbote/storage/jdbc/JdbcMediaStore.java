@@ -12,7 +12,7 @@ public final class JdbcMediaStore implements MediaStore {
 
     @Override
     public void add(Media m) {
-        db.write(ctx -> Q.update(ctx.connection(), "INSERT INTO media (media_id, user_id, content_type, file_name, size,"
+        db.write(ctx -> Q.update(ctx, "INSERT INTO media (media_id, user_id, content_type, file_name, size,"
                 + " sha256, created_ts) VALUES (?,?,?,?,?,?,?)", m.mediaId(), m.userId(), m.contentType(), m.fileName(),
                 m.size(), m.sha256(), m.createdTs()));
     }

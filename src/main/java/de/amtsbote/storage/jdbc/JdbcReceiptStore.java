@@ -15,7 +15,7 @@ public final class JdbcReceiptStore implements ReceiptStore {
     public long put(Receipt r, java.util.function.LongConsumer onStored, Runnable afterCommit) {
         return db.write(ctx -> {
             long pos = ctx.nextStreamPos();
-            int n = Q.update(ctx.connection(), "INSERT INTO receipts (room_id, receipt_type, user_id, thread_id, event_id,"
+            int n = Q.update(ctx, "INSERT INTO receipts (room_id, receipt_type, user_id, thread_id, event_id,"
                     + " event_pos, ts, stream_pos) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (room_id, receipt_type, user_id,"
                     + " thread_id) DO UPDATE SET event_id = excluded.event_id, event_pos = excluded.event_pos,"
                     + " ts = excluded.ts, stream_pos = excluded.stream_pos WHERE receipts.event_pos < excluded.event_pos",

@@ -40,7 +40,7 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
         db.write(ctx -> {
             for (Target t : messages) {
                 long pos = ctx.nextStreamPos();
-                Q.update(ctx.connection(), "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
+                Q.update(ctx, "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
                         + " VALUES (?,?,?,?,?,?)", pos, t.userId(), t.deviceId(), t.sender(), t.type(),
                         Json.write(t.content()));
                 stored(t, pos);
@@ -58,15 +58,15 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
                            Runnable afterCommit) {
         long now = System.currentTimeMillis();
         return db.write(ctx -> {
-            Q.update(ctx.connection(), "DELETE FROM to_device_txns WHERE user_id = ? AND device_id = ? AND created_ts < ?",
+            Q.update(ctx, "DELETE FROM to_device_txns WHERE user_id = ? AND device_id = ? AND created_ts < ?",
                     senderUserId, senderDeviceId, now - TXN_RETENTION_MS);
-            int inserted = Q.update(ctx.connection(), "INSERT INTO to_device_txns (user_id, device_id, txn_id, created_ts)"
+            int inserted = Q.update(ctx, "INSERT INTO to_device_txns (user_id, device_id, txn_id, created_ts)"
                     + " VALUES (?,?,?,?) ON CONFLICT (user_id, device_id, txn_id) DO NOTHING",
                     senderUserId, senderDeviceId, txnId, now);
             if (inserted == 0) return false;
             for (Target t : messages) {
                 long pos = ctx.nextStreamPos();
-                Q.update(ctx.connection(), "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
+                Q.update(ctx, "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
                         + " VALUES (?,?,?,?,?,?)", pos, t.userId(), t.deviceId(), t.sender(), t.type(),
                         Json.write(t.content()));
                 stored(t, pos);
@@ -89,7 +89,7 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
     public void acknowledge(String userId, String deviceId, long upTo) {
         if (nothingPending(userId, deviceId)) return;
         db.writeAsync(ctx -> {
-            int n = Q.update(ctx.connection(),
+            int n = Q.update(ctx,
                     "DELETE FROM to_device WHERE user_id = ? AND device_id = ? AND stream_pos <= ?", userId, deviceId, upTo);
             inbox.computeIfPresent(key(userId, deviceId), (k, v) -> new long[] {v[0], Math.max(v[1], upTo)});
             return n;

@@ -44,6 +44,13 @@ final class Q {
         }
     }
 
+    /** An update on the writer's connection, through its statement cache. */
+    static int update(de.amtsbote.storage.WriteContext ctx, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = ctx.prepare(sql);
+        bind(ps, args);
+        return ps.executeUpdate();
+    }
+
     private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
