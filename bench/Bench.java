@@ -678,6 +678,7 @@ public class Bench {
         Samples ackLat = new Samples();
         AtomicBoolean stopPolls = new AtomicBoolean();
         Duration reqTimeout = Duration.ofMillis(o.syncTimeoutMs + 30_000L);
+        java.util.concurrent.ConcurrentLinkedQueue<RawHttp> sendConnections = new java.util.concurrent.ConcurrentLinkedQueue<>();
         String run = RUN;
 
         try (ServerMonitor mon = new ServerMonitor(o.serverPid)) {
@@ -688,12 +689,18 @@ public class Bench {
                     String tok = since[mi];
                     String token = users.get(mi).token();
                     int[] my = lat[mi];
+                    RawHttp http = null;
                     while (!stopPolls.get()) {
                         try {
-                            Resp r = api.call("GET", syncPath(tok, o.syncTimeoutMs, filter), token, null, reqTimeout);
+                            if (http == null) {
+                                http = new RawHttp(URI.create(o.url));
+                                http.timeout((int) reqTimeout.toMillis());
+                            }
+                            RawHttp.RawResp raw = http.request("GET", syncPath(tok, o.syncTimeoutMs, filter), token, null);
                             long now = nowMicros();
+                            Resp r = new Resp(raw.status(), JSON.readTree(raw.body()), null);
                             if (!r.ok()) {
-                                if (!stopPolls.get()) syncErrors.add(errorKind(r));
+                                if (!stopPolls.get()) syncErrors.add("HTTP " + raw.status());
                                 Thread.sleep(500);
                                 continue;
                             }
@@ -722,6 +729,8 @@ public class Bench {
                         } catch (Exception e) {
                             if (stopPolls.get()) return;
                             syncErrors.add(errorKind(e));
+                            if (http != null) http.closeQuietly();
+                            http = null;
                             try {
                                 Thread.sleep(500);
                             } catch (InterruptedException ie) {
@@ -756,24 +765,28 @@ public class Bench {
                 final User sender = users.get(seq % m);
                 state.set(s, 1);
                 sendExec.submit(() -> {
+                    RawHttp http = sendConnections.poll();
                     try {
+                        if (http == null) http = new RawHttp(URI.create(o.url));
                         ObjectNode content = JSON.createObjectNode();
                         content.put("msgtype", "m.text").put("body", "bench message " + s);
                         content.put("bench_run", run).put("bench_seq", s);
                         long t = nowMicros();
                         content.put("bench_t_us", t);
-                        Resp r = api.call("PUT", "/_matrix/client/v3/rooms/" + enc(roomId) + "/send/m.room.message/" + run + "-" + s,
-                            sender.token(), content, Duration.ofSeconds(30));
-                        if (r.ok()) {
+                        int code = http.put("/_matrix/client/v3/rooms/" + enc(roomId) + "/send/m.room.message/" + run + "-" + s,
+                            sender.token(), JSON.writeValueAsBytes(content));
+                        if (code == 200) {
                             state.set(s, 2);
                             ackLat.add(nowMicros() - t);
                         } else {
                             state.set(s, 3);
-                            sendErrors.add(errorKind(r));
+                            sendErrors.add("HTTP " + code);
                         }
+                        sendConnections.add(http);
                     } catch (Exception e) {
                         state.set(s, 3);
                         sendErrors.add(errorKind(e));
+                        if (http != null) http.closeQuietly();
                     } finally {
                         inFlight.release();
                     }
@@ -800,6 +813,7 @@ public class Bench {
             double drained = (System.nanoTime() - start) / 1e9;
             stopPolls.set(true);
             api.shutdownNow();
+            RawHttp.closeAll();
             for (Thread t : pollers) t.join(Duration.ofSeconds(5));
             mon.sample();
 
@@ -864,6 +878,95 @@ public class Bench {
         }
     }
 
+    /**
+     * A minimal HTTP/1.1 keep-alive client for the send loop: java.net.http costs more CPU per request than
+     * the server spends on a send, and on a shared 2-core machine the load generator would measure itself.
+     * Only for JSON PUTs to our own server on loopback; anything unexpected is reported as an error.
+     */
+    static final class RawHttp implements AutoCloseable {
+        private final java.net.Socket socket;
+        private final java.io.OutputStream out;
+        private final java.io.InputStream in;
+        private final String host;
+
+        RawHttp(URI base) throws IOException {
+            host = base.getHost() + ":" + base.getPort();
+            socket = new java.net.Socket();
+            socket.setTcpNoDelay(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            socket.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()), 10_000);
+            socket.setSoTimeout(30_000);
+            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 8192);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 8192);
+        }
+
+        /** Returns the status code; the body is read and discarded. */
+        int put(String path, String token, byte[] body) throws IOException {
+            return request("PUT", path, token, body).status();
+        }
+
+        record RawResp(int status, byte[] body) {}
+
+        RawResp request(String method, String path, String token, byte[] body) throws IOException {
+            String head = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer " + token
+                    + (body == null ? "" : "\r\nContent-Type: application/json\r\nContent-Length: " + body.length)
+                    + "\r\n\r\n";
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            if (body != null) out.write(body);
+            out.flush();
+            String status = line();
+            if (status == null || !status.startsWith("HTTP/1.1 ")) throw new IOException("bad status line: " + status);
+            int code = Integer.parseInt(status.substring(9, 12));
+            int length = -1;
+            String l;
+            while ((l = line()) != null && !l.isEmpty()) {
+                if (l.regionMatches(true, 0, "Content-Length:", 0, 15)) length = Integer.parseInt(l.substring(15).trim());
+            }
+            if (length < 0) throw new IOException("response without Content-Length");
+            return new RawResp(code, in.readNBytes(length));
+        }
+
+        void timeout(int ms) throws IOException { socket.setSoTimeout(ms); }
+
+        private String line() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1) {
+                if (c == '\n') return sb.toString();
+                if (c != '\r') sb.append((char) c);
+            }
+            return sb.isEmpty() ? null : sb.toString();
+        }
+
+        /** All open raw connections, so a scenario can cut its long-polls off when it ends. */
+        static final java.util.Set<RawHttp> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        { OPEN.add(this); }
+
+        void closeQuietly() {
+            OPEN.remove(this);
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+            }
+        }
+
+        static void closeAll() { for (RawHttp h : OPEN) h.closeQuietly(); }
+
+        @Override
+        public void close() throws IOException { closeQuietly(); }
+    }
+
+    /** CPU seconds (user + system) a process has used, from /proc/PID/stat; -1 if unknown. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     static void sendPhase(Opts o, Api api, List<User> users, String[] rooms, String label) throws Exception {
         System.out.println("  variant: " + label);
         LongAdder okCount = new LongAdder();
@@ -872,6 +975,8 @@ public class Bench {
         try (ServerMonitor mon = new ServerMonitor(o.serverPid)) {
             long start = System.nanoTime();
             long deadline = start + TimeUnit.SECONDS.toNanos(o.seconds);
+            double serverCpu0 = o.serverPid > 0 ? cpuSeconds(o.serverPid) : -1;
+            double clientCpu0 = cpuSeconds(ProcessHandle.current().pid());
             List<Thread> ts = new ArrayList<>();
             String variant = label.startsWith("own") ? "o" : "s";
             for (int i = 0; i < users.size(); i++) {
@@ -880,33 +985,41 @@ public class Bench {
                     User u = users.get(si);
                     String path = "/_matrix/client/v3/rooms/" + enc(rooms[si]) + "/send/m.room.message/" + RUN + "-" + variant + si + "-";
                     long k = 0;
+                    RawHttp http = null;
                     while (System.nanoTime() < deadline) {
                         k++;
-                        ObjectNode content = JSON.createObjectNode();
-                        content.put("msgtype", "m.text").put("body", "fast " + si + " " + k);
+                        byte[] body = ("{\"msgtype\":\"m.text\",\"body\":\"fast " + si + " " + k + "\"}")
+                                .getBytes(StandardCharsets.UTF_8);
                         long t = nowMicros();
                         try {
-                            Resp r = api.call("PUT", path + k, u.token(), content, Duration.ofSeconds(30));
-                            if (r.ok()) {
+                            if (http == null) http = new RawHttp(URI.create(o.url));
+                            int code = http.put(path + k, u.token(), body);
+                            if (code == 200) {
                                 okCount.increment();
                                 lat.add(nowMicros() - t);
                             } else {
-                                errors.add(errorKind(r));
-                                if (r.status() == 429) {
-                                    long wait = r.json() == null ? 500 : r.json().path("retry_after_ms").asLong(500);
-                                    Thread.sleep(Math.min(wait, 2000));
-                                }
+                                errors.add("HTTP " + code);
+                                if (code == 429) Thread.sleep(500);
                             }
                         } catch (InterruptedException e) {
                             return;
                         } catch (Exception e) {
                             errors.add(errorKind(e));
                             try {
+                                if (http != null) http.close();
+                            } catch (IOException ignored) {
+                            }
+                            http = null;
+                            try {
                                 Thread.sleep(200);
                             } catch (InterruptedException ie) {
                                 return;
                             }
                         }
+                    }
+                    try {
+                        if (http != null) http.close();
+                    } catch (IOException ignored) {
                     }
                 }));
             }
@@ -926,6 +1039,13 @@ public class Bench {
             rows.add(new String[] {"sends/s", String.format(Locale.ROOT, "%.1f", okCount.sum() / secs)});
             rows.add(new String[] {"ack latency", lat.percentiles()});
             rows.add(new String[] {"errors", errors.total() + (errors.total() > 0 ? " (" + errors.summary() + ")" : "")});
+            double clientCpu = cpuSeconds(ProcessHandle.current().pid()) - clientCpu0;
+            rows.add(new String[] {"bench client CPU", String.format(Locale.ROOT, "%.1f cores", clientCpu / secs)});
+            if (serverCpu0 >= 0) {
+                double serverCpu = cpuSeconds(o.serverPid) - serverCpu0;
+                rows.add(new String[] {"server CPU", String.format(Locale.ROOT, "%.1f cores, %.2f ms per acknowledged send",
+                        serverCpu / secs, okCount.sum() == 0 ? 0 : serverCpu * 1000 / okCount.sum())});
+            }
             mon.addRows(rows);
             table(String.format(Locale.ROOT, "sends: %d senders, %s, %d s", users.size(), label, o.seconds), rows);
         }
