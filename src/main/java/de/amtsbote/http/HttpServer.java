@@ -57,6 +57,9 @@ public final class HttpServer implements AutoCloseable {
         hc.setSendXPoweredBy(false);
         // Matrix identifiers may legitimately contain characters that Jetty's strict mode calls ambiguous.
         hc.setUriCompliance(UriCompliance.LEGACY);
+        // Jetty's per-connection header cache costs ~40 KiB per connection; with 10,000 idle long-polls that
+        // is 400 MiB for a small speed-up in header parsing.
+        hc.setHeaderCacheSize(0);
         this.connector = new ServerConnector(server, new HttpConnectionFactory(hc));
         connector.setHost(address);
         connector.setPort(port);
