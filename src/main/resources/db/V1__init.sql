@@ -60,6 +60,9 @@ CREATE TABLE events (
 CREATE INDEX events_room_pos ON events (room_id, stream_pos);
 CREATE INDEX events_room_state ON events (room_id, type, state_key, stream_pos);
 CREATE INDEX events_relates ON events (relates_to, rel_type);
+-- Idempotency of PUT /send/{txnId}: a transaction id is scoped to the device that sent it. Events without a
+-- transaction have NULLs here, which unique indexes treat as distinct in both databases.
+CREATE UNIQUE INDEX events_txn ON events (sender, txn_device, txn_id);
 
 -- The current state of each room: one row per (type, state_key).
 CREATE TABLE current_state (
@@ -72,16 +75,6 @@ CREATE TABLE current_state (
     PRIMARY KEY (room_id, type, state_key)
 );
 CREATE INDEX current_state_member ON current_state (state_key, type, membership);
-
--- Idempotency of PUT /send/{txnId}: scoped to the device that sent it.
-CREATE TABLE transactions (
-    user_id        TEXT NOT NULL,
-    device_id      TEXT NOT NULL,
-    txn_id         TEXT NOT NULL,
-    event_id       TEXT NOT NULL,
-    created_ts     BIGINT NOT NULL,
-    PRIMARY KEY (user_id, device_id, txn_id)
-);
 
 -- Which events notify whom (from push rules at send time): one row per event with the notified and the
 -- highlighted users as ' @a:x @b:x ' lists, so a message to a room of 50 costs one row, not 50.

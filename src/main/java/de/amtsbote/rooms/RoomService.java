@@ -272,7 +272,7 @@ public final class RoomService {
                 }
                 EventDraft.Txn txn = d.txn();
                 rows.add(new NewEvent(eventId, roomId, d.type(), d.stateKey(), sender, now, depth + 1, relatesTo, relType,
-                        d.redacts(), membership, txn == null ? null : txn.userId(), txn == null ? null : txn.deviceId(),
+                        d.redacts(), membership, txn == null ? null : txn.deviceId(),
                         txn == null ? null : txn.txnId(), pdu));
                 notifications.add(notificationPolicy.notificationsFor(room, state, pdu, joined));
                 eventIds.add(eventId);

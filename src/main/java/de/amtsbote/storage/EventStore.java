@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Rooms, their events (full PDUs), current state, send transactions and per-user notifications. */
+/** Rooms, their events (full PDUs, with the send transaction id), current state and notifications. */
 public interface EventStore {
     /** An event as stored; pdu is the signed event JSON (for room v3+ it has no event_id field). */
     record StoredEvent(long streamPos, String eventId, String roomId, String type, String stateKey, String sender,
@@ -16,7 +16,7 @@ public interface EventStore {
     /** An event to insert. membership is the content.membership of m.room.member events, else null. */
     record NewEvent(String eventId, String roomId, String type, String stateKey, String sender, long originTs,
                     long depth, String relatesTo, String relType, String redacts, String membership,
-                    String txnUser, String txnDevice, String txnId, ObjectNode pdu) {}
+                    String txnDevice, String txnId, ObjectNode pdu) {}
 
     record RoomRow(String roomId, String version, String creator, long createdTs, boolean isPublic) {}
 

@@ -51,10 +51,6 @@ public final class JdbcEventStore implements EventStore {
             Q.update(ctx, "UPDATE events SET redacted_by = ? WHERE event_id = ? AND room_id = ? AND redacted_by IS NULL",
                     e.eventId(), e.redacts(), e.roomId());
         }
-        if (e.txnId() != null) {
-            Q.update(ctx, "INSERT INTO transactions (user_id, device_id, txn_id, event_id, created_ts) VALUES (?,?,?,?,?)",
-                    e.txnUser(), e.txnDevice(), e.txnId(), e.eventId(), e.originTs());
-        }
         return pos;
     }
 
@@ -132,7 +128,7 @@ public final class JdbcEventStore implements EventStore {
 
     @Override
     public Optional<String> txnEventId(String userId, String deviceId, String txnId) {
-        return db.read(c -> Q.one(c, "SELECT event_id FROM transactions WHERE user_id = ? AND device_id = ? AND txn_id = ?",
+        return db.read(c -> Q.one(c, "SELECT event_id FROM events WHERE sender = ? AND txn_device = ? AND txn_id = ?",
                 rs -> rs.getString(1), userId, deviceId, txnId));
     }
 
