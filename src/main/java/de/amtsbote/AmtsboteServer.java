@@ -96,6 +96,9 @@ public final class AmtsboteServer implements AutoCloseable {
         Receipts receipts = new Receipts(stores.receipts(), rooms, notifier, unread);
         SyncService sync = new SyncService(rooms, clientEvents, timeline, notifier, typing, receipts, unread,
                 stores.accountData(), stores.toDevice(), pushRules::clientJson);
+        sync.setSessionCheck(accounts::isValid);
+        // A revoked session's waiting long-polls wake up and answer M_UNKNOWN_TOKEN at once.
+        accounts.onSessionsRevoked(notifier::wake);
         this.typingExpiry = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
         typingExpiry.scheduleAtFixedRate(typing::expire, 1, 1, TimeUnit.SECONDS);
 

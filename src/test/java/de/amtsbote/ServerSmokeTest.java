@@ -22,7 +22,22 @@ class ServerSmokeTest {
             assertEquals(200, who.status());
             assertEquals("@alice:test.local", who.json().get("user_id").asText());
 
+            // A long-poll of a session that gets signed out elsewhere ends at once with M_UNKNOWN_TOKEN.
+            var poll = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    String since = s.request("GET", "/_matrix/client/v3/sync", token, null).json().get("next_batch").asText();
+                    return s.request("GET", "/_matrix/client/v3/sync?timeout=20000&since=" + since, token, null);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(500);
+            long t0 = System.currentTimeMillis();
             assertEquals(200, s.request("POST", "/_matrix/client/v3/logout", token, Json.object()).status());
+            var ended = poll.get();
+            assertEquals(401, ended.status(), ended.body());
+            assertEquals("M_UNKNOWN_TOKEN", ended.errcode());
+            assertTrue(System.currentTimeMillis() - t0 < 5000, "the long-poll ended when the session was revoked");
             var after = s.request("GET", "/_matrix/client/v3/account/whoami", token, null);
             assertEquals(401, after.status());
             assertEquals("M_UNKNOWN_TOKEN", after.errcode());

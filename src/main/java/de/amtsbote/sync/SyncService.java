@@ -43,6 +43,10 @@ public final class SyncService {
     private final AccountDataStore accountData;
     private final ToDeviceStore toDevice;
     private final java.util.function.Function<String, ObjectNode> pushRules;
+    private java.util.function.Predicate<Session> sessionValid = s -> true;
+
+    /** How a waiting /sync checks that its session was not revoked meanwhile. */
+    public void setSessionCheck(java.util.function.Predicate<Session> check) { this.sessionValid = check; }
 
     public SyncService(RoomService rooms, ClientEvents events, Timeline timeline, Notifier notifier, Typing typing,
                        Receipts receipts, UnreadCounts unread, AccountDataStore accountData, ToDeviceStore toDevice,
@@ -69,6 +73,11 @@ public final class SyncService {
             long left = deadline - System.currentTimeMillis();
             if (b.hasContent || since == null || fullState || left <= 0) return b.body;
             notifier.await(session.userId(), version, left);
+            // Signed out elsewhere (or by the admin) while waiting: answer as for any revoked token.
+            if (!sessionValid.test(session)) {
+                throw new de.amtsbote.http.MatrixException(401, "M_UNKNOWN_TOKEN", "Unknown or expired access token",
+                        Json.object().put("soft_logout", false));
+            }
             if (deadline - System.currentTimeMillis() <= 0) {
                 // Timed out: one last look, then answer (possibly empty) with an advanced token.
                 return build(session, since, filter, fullState).body;

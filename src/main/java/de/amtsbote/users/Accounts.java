@@ -133,21 +133,32 @@ public final class Accounts implements Authenticator {
     }
 
     public void logout(Session s) {
-        forget(store.deleteDevice(s.userId(), s.deviceId()));
+        forget(s.userId(), store.deleteDevice(s.userId(), s.deviceId()));
     }
 
     public void logoutAll(String userId) {
-        forget(store.deleteAllDevices(userId));
+        forget(userId, store.deleteAllDevices(userId));
     }
 
     public boolean deleteDevice(String userId, String deviceId) {
         if (store.device(userId, deviceId).isEmpty()) return false;
-        forget(store.deleteDevice(userId, deviceId));
+        forget(userId, store.deleteDevice(userId, deviceId));
         return true;
     }
 
-    private void forget(List<String> tokenHashes) {
+    private void forget(String userId, List<String> tokenHashes) {
         tokenHashes.forEach(sessions::remove);
+        if (!tokenHashes.isEmpty()) revoked.forEach(listener -> listener.accept(userId));
+    }
+
+    private final List<java.util.function.Consumer<String>> revoked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told the user whose sessions were signed out (so their waiting long-polls can end at once). */
+    public void onSessionsRevoked(java.util.function.Consumer<String> listener) { revoked.add(listener); }
+
+    /** Whether the session's token is still valid (it may have been revoked while a request waited). */
+    public boolean isValid(Session s) {
+        return sessions.containsKey(s.tokenHash()) || store.tokenOwner(s.tokenHash()).isPresent();
     }
 
     /** Sets a new password; optionally signs out every other device of the user. */
@@ -158,7 +169,7 @@ public final class Accounts implements Authenticator {
         store.setPasswordHash(userId, PasswordHasher.hash(newPassword));
         if (logoutOtherDevices) {
             for (AccountStore.Device d : store.devices(userId)) {
-                if (!d.deviceId().equals(current.deviceId())) forget(store.deleteDevice(userId, d.deviceId()));
+                if (!d.deviceId().equals(current.deviceId())) forget(userId, store.deleteDevice(userId, d.deviceId()));
             }
         }
     }
