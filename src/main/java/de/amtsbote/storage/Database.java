@@ -48,7 +48,7 @@ public final class Database implements AutoCloseable {
                 }
             }
         }
-        this.writer = new GroupCommitWriter(writeConn, last);
+        this.writer = new GroupCommitWriter(writeConn, last, dialect == Dialect.POSTGRESQL);
     }
 
     public static Database open(Config.Database cfg) {

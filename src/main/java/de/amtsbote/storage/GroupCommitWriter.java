@@ -29,6 +29,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private record Pending<T>(WriteWork<T> work, CompletableFuture<T> future) {}
 
     private final Supplier<Connection> connectionFactory;
+    private final boolean multiStatement;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final AtomicLong committedPos;
     private final Thread thread;
@@ -37,7 +38,12 @@ public final class GroupCommitWriter implements AutoCloseable {
     private Connection connection;
     private long nextPos;
 
-    public GroupCommitWriter(Supplier<Connection> connectionFactory, long lastStreamPos) {
+    /**
+     * multiStatement: the database runs "A; B" in one round trip (PostgreSQL), which saves a round trip per
+     * write; SQLite runs in-process and takes one statement per call.
+     */
+    public GroupCommitWriter(Supplier<Connection> connectionFactory, long lastStreamPos, boolean multiStatement) {
+        this.multiStatement = multiStatement;
         this.connectionFactory = connectionFactory;
         this.committedPos = new AtomicLong(lastStreamPos);
         this.nextPos = lastStreamPos + 1;
@@ -79,6 +85,13 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
+    private java.sql.Statement plain;
+
+    private java.sql.Statement plainStatement(Connection c) throws SQLException {
+        if (plain == null) plain = c.createStatement();
+        return plain;
+    }
+
     /** Prepared statements of the current connection; dropped with it. */
     private final java.util.Map<String, java.sql.PreparedStatement> statements = new java.util.HashMap<>();
 
@@ -108,17 +121,29 @@ public final class GroupCommitWriter implements AutoCloseable {
         try {
             Connection c = connection();
             ctx.c = c;
+            boolean open = false;
             for (int i = 0; i < batch.size(); i++) {
-                // Savepoints by prepared SQL: the driver's setSavepoint() would parse new SQL every time.
-                ctx.prepare("SAVEPOINT w").execute();
+                // Savepoints by prepared SQL: the driver's setSavepoint() would parse new SQL every time. Where
+                // the database takes several statements in one round trip (PostgreSQL), the previous write's
+                // savepoint is released together with opening the next one; the commit releases the last.
+                if (open) {
+                    plainStatement(c).execute("RELEASE SAVEPOINT w; SAVEPOINT w");
+                } else {
+                    ctx.prepare("SAVEPOINT w").execute();
+                }
+                open = true;
                 int afterBefore = ctx.after.size();
                 long posBefore = ctx.next;
                 try {
                     results[i] = batch.get(i).work().run(ctx);
-                    ctx.prepare("RELEASE SAVEPOINT w").execute();
+                    if (!multiStatement) {
+                        ctx.prepare("RELEASE SAVEPOINT w").execute();
+                        open = false;
+                    }
                 } catch (Throwable t) {
                     ctx.prepare("ROLLBACK TO SAVEPOINT w").execute();
                     ctx.prepare("RELEASE SAVEPOINT w").execute();
+                    open = false;
                     // Positions handed out to a failed write are simply skipped; gaps are harmless.
                     while (ctx.after.size() > afterBefore) ctx.after.removeLast();
                     errors[i] = t;
@@ -168,6 +193,12 @@ public final class GroupCommitWriter implements AutoCloseable {
             }
         }
         statements.clear();
+        try {
+            if (plain != null) plain.close();
+        } catch (SQLException ignored) {
+            // closing anyway
+        }
+        plain = null;
         try {
             if (connection != null) {
                 connection.rollback();
