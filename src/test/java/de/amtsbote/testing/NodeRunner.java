@@ -7,8 +7,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -38,14 +36,12 @@ public final class NodeRunner {
         }
         Path log = Path.of("target", logName + ".log");
         Files.createDirectories(log.getParent());
-        List<String> lines = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter w = new PrintWriter(Files.newBufferedWriter(log))) {
             String line;
             while ((line = r.readLine()) != null) {
                 System.out.println("[" + logName + "] " + line);
                 w.println(line);
-                lines.add(line);
             }
         }
         if (!p.waitFor(20, TimeUnit.MINUTES)) {

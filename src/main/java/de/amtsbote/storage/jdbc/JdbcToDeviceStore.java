@@ -38,16 +38,21 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
     @Override
     public void add(List<Target> messages, Runnable afterCommit) {
         db.write(ctx -> {
-            for (Target t : messages) {
-                long pos = ctx.nextStreamPos();
-                Q.update(ctx, "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
-                        + " VALUES (?,?,?,?,?,?)", pos, t.userId(), t.deviceId(), t.sender(), t.type(),
-                        Json.write(t.content()));
-                stored(t, pos);
-            }
-            if (afterCommit != null) ctx.afterCommit(afterCommit);
+            insert(ctx, messages, afterCommit);
             return null;
         });
+    }
+
+    private void insert(de.amtsbote.storage.WriteContext ctx, List<Target> messages, Runnable afterCommit)
+            throws java.sql.SQLException {
+        for (Target t : messages) {
+            long pos = ctx.nextStreamPos();
+            Q.update(ctx, "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
+                    + " VALUES (?,?,?,?,?,?)", pos, t.userId(), t.deviceId(), t.sender(), t.type(),
+                    Json.write(t.content()));
+            stored(t, pos);
+        }
+        if (afterCommit != null) ctx.afterCommit(afterCommit);
     }
 
     /** How long a transaction ID is remembered; clients retry within minutes, not days. */
@@ -64,14 +69,7 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
                     + " VALUES (?,?,?,?) ON CONFLICT (user_id, device_id, txn_id) DO NOTHING",
                     senderUserId, senderDeviceId, txnId, now);
             if (inserted == 0) return false;
-            for (Target t : messages) {
-                long pos = ctx.nextStreamPos();
-                Q.update(ctx, "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
-                        + " VALUES (?,?,?,?,?,?)", pos, t.userId(), t.deviceId(), t.sender(), t.type(),
-                        Json.write(t.content()));
-                stored(t, pos);
-            }
-            if (afterCommit != null) ctx.afterCommit(afterCommit);
+            insert(ctx, messages, afterCommit);
             return true;
         });
     }
