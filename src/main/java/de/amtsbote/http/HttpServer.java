@@ -66,6 +66,18 @@ public final class HttpServer implements AutoCloseable {
         connector.setIdleTimeout(idleTimeoutMs);
         connector.setAcceptQueueSize(4096);
         server.addConnector(connector);
+        // Requests Jetty itself refuses (malformed URI, bad headers) also get a Matrix error, not an HTML page.
+        server.setErrorHandler(new org.eclipse.jetty.server.handler.ErrorHandler() {
+            @Override
+            protected void generateResponse(Request request, Response response, int code, String message,
+                                            Throwable cause, Callback callback) {
+                byte[] body = Json.bytes(error(code == 404 ? "M_UNRECOGNIZED" : code == 413 ? "M_TOO_LARGE" : "M_UNKNOWN",
+                        code == 400 ? "Malformed request" : "Request refused (HTTP " + code + ")"));
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                response.getHeaders().put("Access-Control-Allow-Origin", "*");
+                response.write(true, ByteBuffer.wrap(body), callback);
+            }
+        });
         server.setHandler(new Handler.Abstract(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {

@@ -60,8 +60,9 @@ public final class Req {
         String v = query(name);
         if (v == null) return dflt;
         try {
-            int n = Integer.parseInt(v);
-            return Math.max(min, Math.min(max, n));
+            // Out-of-range values are clamped (limit=99999999999 means "as many as allowed").
+            java.math.BigInteger n = new java.math.BigInteger(v);
+            return n.max(java.math.BigInteger.valueOf(min)).min(java.math.BigInteger.valueOf(max)).intValue();
         } catch (NumberFormatException e) {
             throw MatrixException.invalidParam("Query parameter '" + name + "' must be a whole number");
         }

@@ -101,6 +101,7 @@ public final class RoomActions {
         if (type.equals("m.room.member")) {
             throw MatrixException.forbidden("Use the membership endpoints (join, invite, leave, kick, ban) instead");
         }
+        if (type.equals("m.room.power_levels")) PowerLevelsShape.check(content);
         return rooms.send(sender, room.roomId(), EventDraft.state(type, stateKey, content));
     }
 

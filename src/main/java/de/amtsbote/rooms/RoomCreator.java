@@ -108,6 +108,7 @@ public final class RoomCreator {
                 if (type.equals("m.room.member") || type.equals("m.room.create")) {
                     throw MatrixException.badJson("initial_state may not contain " + type);
                 }
+                if (type.equals("m.room.power_levels")) PowerLevelsShape.check((ObjectNode) so.get("content"));
                 drafts.removeIf(d -> d.type().equals(type) && stateKey.equals(d.stateKey())
                         && !type.equals("m.room.power_levels"));
                 drafts.add(EventDraft.state(type, stateKey, (ObjectNode) so.get("content")));
@@ -169,7 +170,10 @@ public final class RoomCreator {
         pl.put("redact", 50);
         pl.put("invite", 0);
         pl.putObject("notifications").put("room", 50);
-        if (override != null) pl.setAll(override);
+        if (override != null) {
+            PowerLevelsShape.check(override);
+            pl.setAll(override);
+        }
         return pl;
     }
 

@@ -13,6 +13,12 @@ public record SyncToken(long pos, long typing) {
     public static String page(long pos) { return "t" + pos; }
 
     public static SyncToken parse(String token) {
+        SyncToken t = parseRaw(token);
+        if (t.pos() < 0 || t.typing() < 0) throw MatrixException.invalidParam("Invalid pagination or sync token");
+        return t;
+    }
+
+    private static SyncToken parseRaw(String token) {
         try {
             if (token.startsWith("s")) {
                 int us = token.indexOf('_');

@@ -54,6 +54,30 @@ class BadInputTest {
     }
 
     @Test
+    void oddParametersAndPaths() throws Exception {
+        expect(400, "M_INVALID_PARAM", s.request("GET", "/_matrix/client/v3/sync?since=s-5_0", alice, null));
+        // A URI Jetty itself refuses (Java's HTTP client would not even send it, hence a raw socket).
+        String raw = rawGet("/_matrix/client/v3/rooms/%ZZ/messages");
+        assertTrue(raw.startsWith("HTTP/1.1 400"), raw);
+        assertTrue(raw.contains("\"errcode\":\"M_UNKNOWN\""), raw);
+        assertEquals(200, s.request("GET", "/_matrix/client/v3/rooms/" + room() + "/messages?limit=99999999999", alice, null)
+                .status(), "an over-large limit is clamped");
+        expect(400, "M_BAD_JSON", s.request("PUT", "/_matrix/client/v3/rooms/" + room() + "/state/m.room.power_levels",
+                alice, Json.parseObject("{\"users\": {\"@alice:test.local\": \"high\"}}")));
+        expect(400, "M_BAD_JSON", s.request("POST", "/_matrix/client/v3/createRoom", alice,
+                Json.parseObject("{\"power_level_content_override\": {\"users_default\": \"x\"}}")));
+    }
+
+    private static String rawGet(String path) throws Exception {
+        var url = java.net.URI.create(s.baseUrl);
+        try (var socket = new java.net.Socket(url.getHost(), url.getPort())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void authErrors() throws Exception {
         expect(401, "M_MISSING_TOKEN", s.request("GET", "/_matrix/client/v3/sync", null, null));
         expect(401, "M_UNKNOWN_TOKEN", s.request("GET", "/_matrix/client/v3/sync", "nope", null));
