@@ -111,7 +111,9 @@ public final class RoomService {
         Room room = new Room(roomId, v);
         Map<StateKey, Room.StateEntry> state = new HashMap<>();
         for (StoredEvent e : store.currentState(roomId)) {
-            state.put(new StateKey(e.type(), e.stateKey()), new Room.StateEntry(e.eventId(), e.pdu()));
+            // A redacted state event counts in its redacted form, for the auth rules and for clients alike.
+            ObjectNode pdu = e.redactedBy() == null ? e.pdu() : Redaction.redact(v, e.pdu());
+            state.put(new StateKey(e.type(), e.stateKey()), new Room.StateEntry(e.eventId(), pdu));
             if (e.type().equals("m.room.member") && "join".equals(e.pdu().path("content").path("membership").asText())) {
                 room.joined.add(e.stateKey());
             }
@@ -251,6 +253,15 @@ public final class RoomService {
                     roomId = "!" + eventId.substring(1);
                 }
                 if (!unsigned.isEmpty()) pdu.set("unsigned", unsigned);
+                if (d.redacts() != null) {
+                    // Redacting a current state event (a topic, a name) redacts the room's state too.
+                    for (var entry : state.entrySet()) {
+                        if (entry.getValue().eventId().equals(d.redacts())) {
+                            entry.setValue(new Room.StateEntry(d.redacts(), Redaction.redact(room.version, entry.getValue().pdu())));
+                            break;
+                        }
+                    }
+                }
                 String membership = null;
                 if (d.stateKey() != null) {
                     state.put(new StateKey(d.type(), d.stateKey()), new Room.StateEntry(eventId, pdu));

@@ -119,6 +119,17 @@ class RoomFlowTest {
             assertFalse(ev.json().path("content").has("body"), ev.body());
             assertNotNull(ev.json().path("unsigned").get("redacted_because"));
 
+            // Redacting a state event redacts the room's current state as well.
+            var topic = s.request("PUT", "/_matrix/client/v3/rooms/" + enc(roomId) + "/state/m.room.topic", alice,
+                    Json.object().put("topic", "vertraulich"));
+            assertEquals(200, topic.status(), topic.body());
+            assertEquals(200, s.request("PUT", "/_matrix/client/v3/rooms/" + enc(roomId) + "/redact/"
+                    + enc(topic.json().get("event_id").asText()) + "/r2", alice, Json.object()).status());
+            var topicNow = s.request("GET", "/_matrix/client/v3/rooms/" + enc(roomId) + "/state/m.room.topic", bob, null);
+            assertEquals(200, topicNow.status(), topicNow.body());
+            assertFalse(topicNow.json().has("topic"), topicNow.body());
+            assertFalse(s.request("GET", "/_matrix/client/v3/sync", bob, null).body().contains("vertraulich"));
+
             // State and members.
             var name = s.request("GET", "/_matrix/client/v3/rooms/" + enc(roomId) + "/state/m.room.name", bob, null);
             assertEquals("Bauhof", name.json().get("name").asText());
