@@ -309,6 +309,4 @@ public final class RoomHandlers implements Handlers {
         }
         return out;
     }
-
-    RoomService rooms() { return rooms; }
 }

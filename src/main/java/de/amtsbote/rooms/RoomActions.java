@@ -5,7 +5,6 @@ import de.amtsbote.http.MatrixException;
 import de.amtsbote.storage.DirectoryStore;
 import de.amtsbote.storage.EventStore.StoredEvent;
 import de.amtsbote.util.Json;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -178,6 +177,4 @@ public final class RoomActions {
 
     /** Helper for createRoom: member content with profile. */
     ObjectNode memberContentFor(String membership, String userId) { return memberContent(membership, userId, null); }
-
-    List<String> aliasesOf(String roomId) { return directory.aliasesOf(roomId); }
 }
