@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.storage.ToDeviceStore;
 import de.amtsbote.testing.TestServer;
+import static de.amtsbote.testing.TestServer.assertError;
 import de.amtsbote.util.Json;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,11 +16,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class AccountDataHandlersTest {
     private static final String C = "/_matrix/client/v3";
     private static final String ROOM = "%21room%3Atest.local";
-
-    private static void assertError(TestServer.Response r, int status, String errcode) {
-        assertEquals(status, r.status(), r.body());
-        assertEquals(errcode, r.errcode(), r.body());
-    }
 
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)

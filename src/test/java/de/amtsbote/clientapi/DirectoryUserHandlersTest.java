@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import de.amtsbote.testing.TestServer;
+import static de.amtsbote.testing.TestServer.assertError;
 import de.amtsbote.util.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +20,6 @@ class DirectoryUserHandlersTest {
         List<String> out = new ArrayList<>();
         results.forEach(r -> out.add(r.get("user_id").asText()));
         return out;
-    }
-
-    private static void assertError(TestServer.Response r, int status, String errcode) {
-        assertEquals(status, r.status(), r.body());
-        assertEquals(errcode, r.errcode(), r.body());
     }
 
     @ParameterizedTest

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.testing.TestServer;
+import static de.amtsbote.testing.TestServer.assertError;
 import de.amtsbote.util.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +21,6 @@ class PushRuleHandlersTest {
         List<String> out = new ArrayList<>();
         rules.forEach(r -> out.add(r.get("rule_id").asText()));
         return out;
-    }
-
-    private static void assertError(TestServer.Response r, int status, String errcode) {
-        assertEquals(status, r.status(), r.body());
-        assertEquals(errcode, r.errcode(), r.body());
     }
 
     @ParameterizedTest

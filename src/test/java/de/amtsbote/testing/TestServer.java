@@ -79,6 +79,12 @@ public final class TestServer implements AutoCloseable {
         public String errcode() { return json().path("errcode").asText(null); }
     }
 
+    /** Asserts the spec's error: HTTP status and errcode. */
+    public static void assertError(Response r, int status, String errcode) {
+        org.junit.jupiter.api.Assertions.assertEquals(status, r.status(), r.body());
+        org.junit.jupiter.api.Assertions.assertEquals(errcode, r.errcode(), r.body());
+    }
+
     public Response request(String method, String path, String token, JsonNode body) throws IOException, InterruptedException {
         return requestRaw(method, path, token, body == null ? null : Json.write(body), "application/json");
     }
