@@ -16,12 +16,14 @@ import de.amtsbote.rooms.Room;
 import de.amtsbote.rooms.RoomActions;
 import de.amtsbote.rooms.RoomCreator;
 import de.amtsbote.rooms.RoomService;
+import de.amtsbote.rooms.RoomStates;
 import de.amtsbote.rooms.StateKey;
 import de.amtsbote.rooms.Timeline;
 import de.amtsbote.storage.EventStore.StoredEvent;
 import de.amtsbote.sync.SyncToken;
 import de.amtsbote.util.Json;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,7 @@ public final class RoomHandlers implements Handlers {
     private final RoomCreator creator;
     private final ClientEvents events;
     private final Timeline timeline;
+    private final RoomStates states;
 
     public RoomHandlers(RoomActions actions, RoomCreator creator, ClientEvents events, Timeline timeline) {
         this.actions = actions;
@@ -42,6 +45,7 @@ public final class RoomHandlers implements Handlers {
         this.creator = creator;
         this.events = events;
         this.timeline = timeline;
+        this.states = new RoomStates(rooms, timeline.visibility());
     }
 
     @Override
@@ -128,44 +132,21 @@ public final class RoomHandlers implements Handlers {
         return Json.object().put("event_id", id);
     }
 
-    /**
-     * The state a user may see: current state while joined; the state at the moment they left otherwise.
-     */
-    private Map<StateKey, StoredEventView> visibleState(Req req) {
-        Room room = rooms.room(req.path("roomId"));
-        String m = room == null ? null : room.membership(req.userId());
-        if (m == null) throw MatrixException.forbidden("You are not in this room");
-        Map<StateKey, StoredEventView> out = new HashMap<>();
-        if (m.equals("join")) {
-            room.state().forEach((k, v) -> out.put(k, new StoredEventView(v.eventId(), null)));
-            return out;
-        }
-        if (m.equals("invite") || m.equals("knock")) throw MatrixException.forbidden("You have not joined this room");
-        // Left or banned: rebuild the state as it was at the user's last membership change.
-        HistoryVisibility.Checker who = timeline.visibility().forUser(room.roomId(), req.userId());
-        long upTo = who.readableUpTo();
-        for (StoredEvent e : rooms.store().roomEvents(room.roomId(), 0, upTo, Integer.MAX_VALUE, false)) {
-            if (e.stateKey() != null) out.put(new StateKey(e.type(), e.stateKey()), new StoredEventView(e.eventId(), e));
-        }
-        return out;
-    }
-
-    private record StoredEventView(String eventId, StoredEvent event) {}
-
-    private StoredEvent load(StoredEventView v) {
-        return v.event() != null ? v.event() : rooms.store().event(v.eventId()).orElseThrow();
+    /** The state the user may see now (as of their leave if they left); 403 if none. */
+    private Map<StateKey, StoredEvent> visibleState(Req req, long at) {
+        return states.stateAt(req.path("roomId"), at, req.userId())
+                .orElseThrow(() -> MatrixException.forbidden("You have not joined this room"));
     }
 
     private Object allState(Req req) {
         ArrayNode out = Json.array();
-        for (StoredEventView v : visibleState(req).values()) out.add(events.format(load(v), viewer(req)));
+        for (StoredEvent e : visibleState(req, Long.MAX_VALUE).values()) out.add(events.format(e, viewer(req)));
         return out;
     }
 
     private Object getState(Req req, String stateKey) {
-        StoredEventView v = visibleState(req).get(new StateKey(req.path("eventType"), stateKey));
-        if (v == null) throw MatrixException.notFound("No such state event");
-        StoredEvent e = load(v);
+        StoredEvent e = visibleState(req, Long.MAX_VALUE).get(new StateKey(req.path("eventType"), stateKey));
+        if (e == null) throw MatrixException.notFound("No such state event");
         ObjectNode formatted = events.format(e, viewer(req));
         if ("event".equals(req.query("format"))) return formatted;
         return formatted.get("content");
@@ -176,11 +157,7 @@ public final class RoomHandlers implements Handlers {
     }
 
     private HistoryVisibility.Checker readable(Req req, String roomId) {
-        Room room = rooms.room(roomId);
-        if (room == null || room.membership(req.userId()) == null) {
-            throw MatrixException.forbidden("You are not allowed to read this room");
-        }
-        return timeline.visibility().forUser(roomId, req.userId());
+        return states.reader(roomId, req.userId());
     }
 
     private Object event(Req req) {
@@ -267,23 +244,38 @@ public final class RoomHandlers implements Handlers {
         for (StoredEvent e : a.events()) ea.add(events.format(e, viewer(req), cache));
         out.put("start", SyncToken.page(b.scannedTo()));
         out.put("end", SyncToken.page(a.scannedTo()));
+        // The state at the last event returned (spec), as far as this user may see it: never the current
+        // state for a user who left, was kicked or banned, or is only invited.
+        StoredEvent last = a.events().isEmpty() ? target.get() : a.events().getLast();
+        Set<String> lazyMembers = new HashSet<>();
+        if (filter.lazyLoadMembers()) {
+            lazyMembers.add(target.get().sender());
+            for (StoredEvent e : b.events()) lazyMembers.add(e.sender());
+            for (StoredEvent e : a.events()) lazyMembers.add(e.sender());
+        }
         ArrayNode state = out.putArray("state");
-        Room room = rooms.room(roomId);
-        room.state().forEach((k, v) -> {
-            if (!filter.lazyLoadMembers() || !k.type().equals("m.room.member")) {
-                rooms.store().event(v.eventId()).ifPresent(e -> state.add(events.format(e, viewer(req))));
-            }
-        });
+        for (StoredEvent e : states.stateAt(roomId, last, who).orElse(Map.of()).values()) {
+            // Lazy loading: only the members who sent one of the returned events.
+            if (filter.lazyLoadMembers() && e.type().equals("m.room.member") && !lazyMembers.contains(e.stateKey())) continue;
+            state.add(events.format(e, viewer(req), cache));
+        }
         return out;
     }
+
+    private static final Set<String> MEMBERSHIPS = Set.of("join", "invite", "knock", "leave", "ban");
 
     private Object members(Req req) {
         String membership = req.query("membership");
         String notMembership = req.query("not_membership");
+        if ((membership != null && !MEMBERSHIPS.contains(membership))
+                || (notMembership != null && !MEMBERSHIPS.contains(notMembership))) {
+            throw MatrixException.invalidParam("Unknown membership");
+        }
+        String at = req.query("at");
         ArrayNode chunk = Json.array();
-        for (var entry : visibleState(req).entrySet()) {
+        for (var entry : visibleState(req, at == null ? Long.MAX_VALUE : SyncToken.position(at)).entrySet()) {
             if (!entry.getKey().type().equals("m.room.member")) continue;
-            StoredEvent e = load(entry.getValue());
+            StoredEvent e = entry.getValue();
             String m = e.pdu().path("content").path("membership").asText();
             if (membership != null && !membership.equals(m)) continue;
             if (notMembership != null && notMembership.equals(m)) continue;

@@ -34,20 +34,20 @@ public final class HistoryVisibility {
             for (StoredEvent v : visibilityEvents) {
                 // The visibility in force when the event was sent (its own change applies from the next one).
                 if (v.streamPos() >= e.streamPos()) break;
-                visibility = v.pdu().path("content").path("history_visibility").asText("shared");
+                visibility = visibilityOf(v);
             }
             if (visibility.equals("world_readable")) return true;
             String membershipAt = null;
             for (StoredEvent m : memberEvents) {
                 if (m.streamPos() > e.streamPos()) break;
-                membershipAt = m.pdu().path("content").path("membership").asText();
+                membershipAt = membership(m);
             }
             if ("join".equals(membershipAt)) return true;
             if (visibility.equals("invited") && "invite".equals(membershipAt)) return true;
             if (visibility.equals("shared")) {
                 // Visible if the user was joined at some point at or after the event.
                 for (StoredEvent m : memberEvents) {
-                    if (m.streamPos() >= e.streamPos() && "join".equals(m.pdu().path("content").path("membership").asText())) {
+                    if (m.streamPos() >= e.streamPos() && "join".equals(membership(m))) {
                         return true;
                     }
                 }
@@ -55,12 +55,55 @@ public final class HistoryVisibility {
             return false;
         }
 
-        /** The stream position after which the user may no longer read (their leave/ban), or MAX if joined. */
+        /**
+         * The stream position after which the user may no longer read (their leave/ban), or MAX if joined,
+         * invited, or the room is world_readable now (anyone may read it; {@link #canSee} still hides events
+         * sent while it was not).
+         */
         public long readableUpTo() {
+            if (currentVisibility().equals("world_readable")) return Long.MAX_VALUE;
             if (memberEvents.isEmpty()) return Long.MIN_VALUE;
             StoredEvent last = memberEvents.getLast();
-            String m = last.pdu().path("content").path("membership").asText();
+            String m = membership(last);
             return m.equals("join") || m.equals("invite") ? Long.MAX_VALUE : last.streamPos();
+        }
+
+        /**
+         * The newest stream position whose room state the user may see: MAX while joined or when the room is
+         * world_readable; the position of their leave, kick or ban if they were joined before; for an invite,
+         * only if the room's history visibility was "invited" when they were invited. MIN if none at all.
+         */
+        public long stateVisibleUpTo() {
+            if (currentVisibility().equals("world_readable")) return Long.MAX_VALUE;
+            long upTo = Long.MIN_VALUE;
+            for (int i = 0; i < memberEvents.size(); i++) {
+                StoredEvent m = memberEvents.get(i);
+                String membership = membership(m);
+                boolean allowed = membership.equals("join")
+                        || (membership.equals("invite") && visibilityAt(m.streamPos()).equals("invited"));
+                if (allowed) upTo = i == memberEvents.size() - 1 ? Long.MAX_VALUE : memberEvents.get(i + 1).streamPos();
+            }
+            return upTo;
+        }
+
+        /** True if the user may read the room at all: they have a membership in it, or it is world_readable. */
+        public boolean mayRead() {
+            return !memberEvents.isEmpty() || currentVisibility().equals("world_readable");
+        }
+
+        /** The room's history visibility now. */
+        public String currentVisibility() {
+            return visibilityEvents.isEmpty() ? "shared" : visibilityOf(visibilityEvents.getLast());
+        }
+
+        /** The history visibility in force at a position (including a change at exactly that position). */
+        private String visibilityAt(long pos) {
+            String visibility = "shared";
+            for (StoredEvent v : visibilityEvents) {
+                if (v.streamPos() > pos) break;
+                visibility = visibilityOf(v);
+            }
+            return visibility;
         }
 
         public List<StoredEvent> filter(List<StoredEvent> events) {
@@ -73,4 +116,12 @@ public final class HistoryVisibility {
     }
 
     public Checker forUser(String roomId, String userId) { return new Checker(roomId, userId); }
+
+    private static String membership(StoredEvent member) {
+        return member.pdu().path("content").path("membership").asText();
+    }
+
+    private static String visibilityOf(StoredEvent v) {
+        return v.pdu().path("content").path("history_visibility").asText("shared");
+    }
 }

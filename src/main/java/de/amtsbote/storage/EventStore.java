@@ -53,6 +53,9 @@ public interface EventStore {
     /** All events ever of one state key, oldest first (membership history, history visibility changes). */
     List<StoredEvent> stateHistory(String roomId, String type, String stateKey);
 
+    /** The room's state as of stream position upTo: per (type, state_key) the newest event at or before it. */
+    List<StoredEvent> stateAt(String roomId, long upTo);
+
     Optional<String> txnEventId(String userId, String deviceId, String txnId);
 
     /** Child events relating to eventId, newest first if backwards; relType/eventType may be null. */

@@ -127,6 +127,15 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public List<StoredEvent> stateAt(String roomId, long upTo) {
+        // "state_key IS NOT NULL" literally, so both databases use the partial index events_room_state_events.
+        return db.read(c -> Q.list(c, "SELECT " + COLS + " FROM events e WHERE room_id = ? AND state_key IS NOT NULL"
+                + " AND stream_pos <= ? AND stream_pos = (SELECT MAX(x.stream_pos) FROM events x WHERE x.room_id = e.room_id"
+                + " AND x.type = e.type AND x.state_key = e.state_key AND x.stream_pos <= ?) ORDER BY stream_pos",
+                JdbcEventStore::row, roomId, upTo, upTo));
+    }
+
+    @Override
     public Optional<String> txnEventId(String userId, String deviceId, String txnId) {
         return db.read(c -> Q.one(c, "SELECT event_id FROM events WHERE sender = ? AND txn_device = ? AND txn_id = ?",
                 rs -> rs.getString(1), userId, deviceId, txnId));
