@@ -27,6 +27,12 @@ public final class PushRuleHandlers implements Handlers {
         r.client("GET", "/pushrules/global/", USER, req -> rules.clientJson(req.userId()).get("global"));
         r.client("GET", "/pushrules/global", USER, req -> rules.clientJson(req.userId()).get("global"));
 
+        // The rules of one kind (Synapse and clients use it; an unknown kind is 400 M_INVALID_PARAM as elsewhere).
+        r.client("GET", "/pushrules/{scope}/{kind}/", USER, req -> rules.read(req.userId(),
+                set -> set.getRules(req.path("scope"), req.path("kind"))));
+        r.client("GET", "/pushrules/{scope}/{kind}", USER, req -> rules.read(req.userId(),
+                set -> set.getRules(req.path("scope"), req.path("kind"))));
+
         String rule = "/pushrules/{scope}/{kind}/{ruleId}";
         r.client("GET", rule, USER, req -> rules.read(req.userId(),
                 set -> set.getRule(req.path("scope"), req.path("kind"), req.path("ruleId"))));

@@ -44,6 +44,7 @@ final class CompiledRules {
                     for (JsonNode c : rule.path("conditions")) conds.add(compile(c));
                 }
                 String pattern = kind == RuleKind.CONTENT && rule.path("pattern").isTextual()
+                        && rule.get("pattern").textValue().length() <= Glob.MAX_PATTERN_LENGTH
                         ? rule.get("pattern").textValue() : null;
                 rules.add(new Rule(kind, rule.path("rule_id").asText(""), List.copyOf(conds), pattern,
                         PushRuleEvaluator.resultOf(rule)));
@@ -55,7 +56,9 @@ final class CompiledRules {
         // Malformed or unknown conditions never match (as in PushConditions.matches).
         if (!c.isObject() || !c.path("kind").isTextual()) return new Never();
         return switch (c.get("kind").textValue()) {
+            // Patterns stored before the length limit existed never match rather than cost every message.
             case "event_match" -> c.path("key").isTextual() && c.path("pattern").isTextual()
+                    && c.get("pattern").textValue().length() <= Glob.MAX_PATTERN_LENGTH
                     ? new EventMatch(PropertyPath.split(c.get("key").textValue()), c.get("pattern").textValue(),
                             c.get("key").textValue().equals("content.body"))
                     : new Never();
@@ -79,31 +82,37 @@ final class CompiledRules {
     }
 
     PushRuleEvaluator.Result evaluate(ObjectNode event, PushRuleEvaluator.EvalContext ctx) {
+        return evaluate(event, ctx, MatchBudget.perEvaluation());
+    }
+
+    /** Evaluates with the given budget for all glob matching of this one event (tests read what was used). */
+    PushRuleEvaluator.Result evaluate(ObjectNode event, PushRuleEvaluator.EvalContext ctx, MatchBudget budget) {
         if (ctx.userId().equals(event.path("sender").asText(null))) return PushRuleEvaluator.Result.none();
         for (Rule r : rules) {
-            if (matches(r, event, ctx)) return r.result();
+            if (matches(r, event, ctx, budget)) return r.result();
         }
         return PushRuleEvaluator.Result.none();
     }
 
-    private static boolean matches(Rule r, ObjectNode event, PushRuleEvaluator.EvalContext ctx) {
+    private static boolean matches(Rule r, ObjectNode event, PushRuleEvaluator.EvalContext ctx, MatchBudget budget) {
         return switch (r.kind()) {
             case OVERRIDE, UNDERRIDE -> {
-                for (Cond c : r.conditions()) if (!holds(c, event, ctx)) yield false;
+                for (Cond c : r.conditions()) if (!holds(c, event, ctx, budget)) yield false;
                 yield true;
             }
             case CONTENT -> r.contentPattern() != null && textAt(event, BODY) != null
-                    && Glob.matchesWords(r.contentPattern(), textAt(event, BODY), false);
+                    && Glob.matchesWords(r.contentPattern(), textAt(event, BODY), false, budget);
             case ROOM -> r.ruleId().equals(event.path("room_id").asText(null));
             case SENDER -> r.ruleId().equals(event.path("sender").asText(null));
         };
     }
 
-    private static boolean holds(Cond c, ObjectNode event, PushRuleEvaluator.EvalContext ctx) {
+    private static boolean holds(Cond c, ObjectNode event, PushRuleEvaluator.EvalContext ctx, MatchBudget budget) {
         return switch (c) {
             case EventMatch m -> {
                 String v = textAt(event, m.path());
-                yield v != null && (m.body() ? Glob.matchesWords(m.pattern(), v, false) : Glob.matchesWhole(m.pattern(), v));
+                yield v != null && (m.body() ? Glob.matchesWords(m.pattern(), v, false, budget)
+                        : Glob.matchesWhole(m.pattern(), v, budget));
             }
             case PropertyIs p -> {
                 JsonNode v = at(event, p.path());
@@ -118,7 +127,7 @@ final class CompiledRules {
             case DisplayName d -> {
                 String name = ctx.userDisplayName();
                 String body = textAt(event, BODY);
-                yield name != null && !name.isEmpty() && body != null && Glob.matchesWords(name, body, true);
+                yield name != null && !name.isEmpty() && body != null && Glob.matchesWords(name, body, true, budget);
             }
             case MemberCount m -> m.test().test(ctx.roomMemberCount());
             case SenderPermission s -> ctx.senderPowerLevel() >= ctx.notificationPowerLevel().applyAsInt(s.key());

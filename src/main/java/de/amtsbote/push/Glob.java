@@ -11,8 +11,17 @@ package de.amtsbote.push;
 final class Glob {
     private Glob() {}
 
-    /** The pattern matches the whole value. */
+    /** The longest pattern a client may set (content rule patterns, event_match patterns). */
+    static final int MAX_PATTERN_LENGTH = 255;
+
+    /** The pattern matches the whole value, with a budget of its own. */
     static boolean matchesWhole(String pattern, String value) {
+        return matchesWhole(pattern, value, MatchBudget.perEvaluation());
+    }
+
+    /** The pattern matches the whole value; false once the budget is spent. */
+    static boolean matchesWhole(String pattern, String value, MatchBudget budget) {
+        if (!budget.spend(value.length() + 1)) return false;
         // Most patterns (event types, msgtypes) have no wildcards: compare directly, the common case per event.
         if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0) {
             return pattern.length() == value.length() && pattern.regionMatches(true, 0, value, 0, value.length())
@@ -23,7 +32,10 @@ final class Glob {
         boolean[] states = new boolean[p.length + 1];
         states[0] = true;
         states = closure(p, states, true);
-        for (int c : t) states = step(p, states, c, true);
+        for (int c : t) {
+            if (!budget.spend(p.length + 1)) return false;
+            states = step(p, states, c, true);
+        }
         return states[p.length];
     }
 
@@ -34,6 +46,12 @@ final class Glob {
      * With {@code literal} the pattern's {@code *} and {@code ?} are ordinary characters (for display names).
      */
     static boolean matchesWords(String pattern, String value, boolean literal) {
+        return matchesWords(pattern, value, literal, MatchBudget.perEvaluation());
+    }
+
+    /** As above; false once the budget is spent (each text character costs pattern length + 1 steps). */
+    static boolean matchesWords(String pattern, String value, boolean literal, MatchBudget budget) {
+        if (!budget.spend(value.length() + 1)) return false;
         int[] p = pattern.codePoints().toArray();
         int[] t = value.codePoints().toArray();
         boolean[] states = new boolean[p.length + 1];
@@ -46,6 +64,7 @@ final class Glob {
             // A match may end here if we are at a boundary.
             if (states[p.length] && (i == t.length || !isWordChar(t[i]))) return true;
             if (i == t.length) return false;
+            if (!budget.spend(p.length + 1)) return false;
             states = step(p, states, t[i], !literal);
         }
     }

@@ -21,15 +21,24 @@ final class PushConditions {
             if (!c.isObject() || !c.path("kind").isTextual()) {
                 throw MatrixException.badJson("Each condition must be an object with a 'kind' string");
             }
-            if (!wellFormed(c)) throw MatrixException.badJson("Malformed push condition: " + c);
+            if (c.path("pattern").isTextual() && c.get("pattern").textValue().length() > Glob.MAX_PATTERN_LENGTH) {
+                throw MatrixException.invalidParam("Patterns are limited to " + Glob.MAX_PATTERN_LENGTH + " characters");
+            }
+            if (!wellFormed(c)) throw MatrixException.badJson("Malformed push condition: " + abbreviated(c));
         }
         return conditions.deepCopy();
+    }
+
+    private static String abbreviated(JsonNode c) {
+        String s = c.toString();
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
     }
 
     /** Whether a known condition has the parameters it needs; unknown kinds count as well-formed. */
     private static boolean wellFormed(JsonNode c) {
         return switch (c.get("kind").textValue()) {
-            case "event_match" -> c.path("key").isTextual() && c.path("pattern").isTextual();
+            case "event_match" -> c.path("key").isTextual() && c.path("pattern").isTextual()
+                    && c.get("pattern").textValue().length() <= Glob.MAX_PATTERN_LENGTH;
             case "event_property_is", "event_property_contains" ->
                     c.path("key").isTextual() && c.has("value") && isScalar(c.get("value"));
             case "room_member_count" -> c.path("is").isTextual() && memberCount(c.get("is").textValue()) != null;

@@ -66,6 +66,12 @@ public final class PushRuleSet {
         return body;
     }
 
+    /** GET /pushrules/{scope}/{kind}/: the rules of one kind in evaluation order. */
+    public ArrayNode getRules(String scope, String kind) {
+        RuleKind k = checkedKind(scope, kind);
+        return (ArrayNode) toClientJson().get(SCOPE).get(k.wireName());
+    }
+
     /** GET /pushrules/{scope}/{kind}/{ruleId}. */
     public ObjectNode getRule(String scope, String kind, String ruleId) {
         return find(checkedKind(scope, kind), ruleId).deepCopy();
@@ -257,6 +263,9 @@ public final class PushRuleSet {
             case OVERRIDE, UNDERRIDE -> rule.set("conditions", PushConditions.validated(body.get("conditions")));
             case CONTENT -> {
                 if (!body.path("pattern").isTextual()) throw MatrixException.badJson("Content rules need a 'pattern' string");
+                if (body.get("pattern").textValue().length() > Glob.MAX_PATTERN_LENGTH) {
+                    throw MatrixException.invalidParam("Patterns are limited to " + Glob.MAX_PATTERN_LENGTH + " characters");
+                }
                 rule.put("pattern", body.get("pattern").textValue());
             }
             // Room and sender rules match on their rule ID (room ID / user ID); no extra keys.

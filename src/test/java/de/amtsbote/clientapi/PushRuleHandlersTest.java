@@ -163,4 +163,66 @@ class PushRuleHandlersTest {
             assertEquals(List.of("x"), ids(fresh.globalRuleset(alice).get("content")));
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void rulesOfOneKindAndHistoricalActions(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String t = s.userToken("alice");
+            var override = s.request("GET", P + "/global/override/", t, null);
+            assertEquals(200, override.status(), override.body());
+            assertEquals(".m.rule.master", override.json().get(0).get("rule_id").asText());
+            assertEquals(s.request("GET", P + "/", t, null).json().get("global").get("override"), override.json());
+            assertEquals(200, s.request("PUT", P + "/global/content/cake", t,
+                    Json.parseObject("{\"pattern\": \"cake*lie\", \"actions\": [\"notify\"]}")).status());
+            assertEquals(List.of("cake"), ids(s.request("GET", P + "/global/content/", t, null).json()));
+            assertEquals(List.of("cake"), ids(s.request("GET", P + "/global/content", t, null).json()));
+            assertError(s.request("GET", P + "/global/nonsense/", t, null), 400, "M_INVALID_PARAM");
+            assertEquals(401, s.request("GET", P + "/global/override/", null, null).status());
+
+            // "dont_notify" is historical: stored and shown as an empty actions array (spec, push.md).
+            assertEquals(200, s.request("PUT", P + "/global/room/%21r%3Atest.local", t,
+                    Json.parseObject("{\"actions\": [\"dont_notify\"]}")).status());
+            assertEquals(0, s.request("GET", P + "/global/room/%21r%3Atest.local/actions", t, null)
+                    .json().get("actions").size());
+            // The server-default rules of the current spec: the legacy body-matching rules were removed in v1.17.
+            String all = s.request("GET", P + "/", t, null).body();
+            assertFalse(all.contains(".m.rule.contains_display_name"), all);
+            assertFalse(all.contains(".m.rule.roomnotif"), all);
+            assertFalse(all.contains(".m.rule.contains_user_name"), all);
+            assertTrue(all.contains(".m.rule.is_user_mention") && all.contains(".m.rule.is_room_mention"), all);
+        }
+    }
+
+    /** Security: pattern size is bounded (before the fix a 500k-character glob was accepted and slowed every message). */
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void patternsAreBoundedAndAPathologicalOneDoesNotBreakSending(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String alice = s.userToken("alice");
+            String bob = s.userToken("bob");
+            String huge = "*a".repeat(250_000);
+            assertError(s.request("PUT", P + "/global/content/evil", bob,
+                    Json.object().put("pattern", huge).set("actions", Json.parse("[\"notify\"]"))), 400, "M_INVALID_PARAM");
+            ObjectNode cond = Json.object().put("kind", "event_match").put("key", "content.body").put("pattern", "x".repeat(256));
+            ObjectNode rule = Json.object();
+            rule.putArray("conditions").add(cond);
+            rule.putArray("actions").add("notify");
+            assertError(s.request("PUT", P + "/global/override/evil", bob, rule), 400, "M_INVALID_PARAM");
+            assertTrue(s.server().stores().accountData().pushRules(s.userId("bob")).isEmpty());
+
+            // The longest allowed pathological pattern: accepted, and messages to bob's rooms still go through.
+            String longest = "*a".repeat(127) + "b";
+            assertEquals(200, s.request("PUT", P + "/global/content/evil", bob,
+                    Json.object().put("pattern", longest).set("actions", Json.parse("[\"notify\"]"))).status());
+            var room = s.request("POST", "/_matrix/client/v3/createRoom", alice, Json.object().put("preset", "public_chat"));
+            String roomId = room.json().get("room_id").asText();
+            assertEquals(200, s.request("POST", "/_matrix/client/v3/join/" + java.net.URLEncoder.encode(roomId,
+                    java.nio.charset.StandardCharsets.UTF_8), bob, Json.object()).status());
+            var sent = s.request("PUT", "/_matrix/client/v3/rooms/" + java.net.URLEncoder.encode(roomId,
+                    java.nio.charset.StandardCharsets.UTF_8) + "/send/m.room.message/t1", alice,
+                    Json.object().put("msgtype", "m.text").put("body", "a".repeat(50_000)));
+            assertEquals(200, sent.status(), sent.body());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package de.amtsbote.push;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.util.Json;
@@ -44,5 +45,37 @@ class CompiledRulesTest {
                 }
             }
         }
+    }
+
+    /**
+     * Security: a user's pathological pattern (before the fix: any length; a 500k-character glob made every
+     * message in their rooms take seconds) costs at most the per-evaluation step budget; ordinary messages
+     * stay far below it and still match.
+     */
+    @Test
+    void globMatchingOfOneEventIsBoundedByTheStepBudget() {
+        PushRuleSet set = PushRuleSet.empty("@me:x");
+        String pathological = "*a".repeat(127) + "b"; // 255 characters, the longest allowed
+        set.putRule("global", "content", "evil", Json.parseObject(
+                "{\"pattern\":\"" + pathological + "\",\"actions\":[\"notify\"]}"), null, null);
+        set.putRule("global", "override", "evil2", Json.parseObject("{\"conditions\":[{\"kind\":\"event_match\","
+                + "\"key\":\"content.body\",\"pattern\":\"" + pathological + "\"}],\"actions\":[\"notify\"]}"), null, null);
+        set.putRule("global", "content", "bauhof", Json.parseObject("{\"pattern\":\"bauhof\",\"actions\":[\"notify\"]}"), null, null);
+        CompiledRules compiled = new CompiledRules((ObjectNode) set.toClientJson().get("global"));
+        var ctx = new PushRuleEvaluator.EvalContext("@me:x", "Me", 5, 0, k -> 50);
+
+        ObjectNode huge = Json.parseObject("{\"type\":\"m.room.message\",\"sender\":\"@a:x\",\"room_id\":\"!r:x\","
+                + "\"content\":{\"msgtype\":\"m.text\",\"body\":\"" + "a".repeat(60_000) + "\"}}");
+        MatchBudget budget = MatchBudget.perEvaluation();
+        compiled.evaluate(huge, ctx, budget);
+        // Unbounded, the two patterns alone would take 2 x 60,000 x 256 steps.
+        assertTrue(budget.used() <= MatchBudget.STEPS_PER_EVALUATION, "used " + budget.used());
+        assertTrue(budget.exhausted());
+
+        ObjectNode normal = Json.parseObject("{\"type\":\"m.room.message\",\"sender\":\"@a:x\",\"room_id\":\"!r:x\","
+                + "\"content\":{\"msgtype\":\"m.text\",\"body\":\"Der Bauhof ruft\"}}");
+        MatchBudget small = MatchBudget.perEvaluation();
+        assertEquals("bauhof", compiled.evaluate(normal, ctx, small).ruleId());
+        assertTrue(small.used() < 20_000, "used " + small.used());
     }
 }
