@@ -1,8 +1,10 @@
 package de.amtsbote.clientapi;
 
 import static de.amtsbote.http.Router.Auth.NONE;
+import static de.amtsbote.http.Router.Auth.OPTIONAL;
 import static de.amtsbote.http.Router.Auth.USER;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.http.MatrixException;
@@ -14,6 +16,12 @@ import de.amtsbote.rooms.RoomService;
 import de.amtsbote.storage.DirectoryStore;
 import de.amtsbote.storage.EventStore;
 import de.amtsbote.util.Json;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** Room aliases and the public room directory. */
 public final class DirectoryHandlers implements Handlers {
@@ -87,14 +95,32 @@ public final class DirectoryHandlers implements Handlers {
             rooms.store().setPublic(room.roomId(), "public".equals(v));
             return Json.object();
         });
-        r.client("GET", "/publicRooms", USER, req -> publicRooms(req.queryInt("limit", 100, 1, 500), null));
+        // GET needs no access token (the spec allows servers to serve the directory to anyone); POST does.
+        r.client("GET", "/publicRooms", OPTIONAL, req -> publicRooms(req.queryInt("limit", 100, 1, 500),
+                req.query("since"), null, null));
         r.client("POST", "/publicRooms", USER, req -> {
             ObjectNode b = req.json();
             Long limit = JsonFields.optLong(b, "limit");
             ObjectNode f = JsonFields.optObject(b, "filter");
             String term = f == null ? null : JsonFields.optString(f, "generic_search_term");
-            return publicRooms(limit == null ? 100 : (int) Math.max(1, Math.min(limit, 500)), term);
+            Set<String> types = f == null ? null : roomTypes(f);
+            return publicRooms(limit == null ? 100 : (int) Math.max(1, Math.min(limit, 500)),
+                    JsonFields.optString(b, "since"), term, types);
         });
+    }
+
+    /** filter.room_types: strings, and null for rooms without a type (stored as ""); null if absent. */
+    private static Set<String> roomTypes(ObjectNode filter) {
+        JsonNode t = filter.get("room_types");
+        if (t == null || t.isNull()) return null;
+        if (!t.isArray()) throw MatrixException.badJson("'room_types' must be an array");
+        Set<String> out = new HashSet<>();
+        for (JsonNode x : t) {
+            if (x.isNull()) out.add("");
+            else if (x.isTextual()) out.add(x.textValue());
+            else throw MatrixException.badJson("'room_types' holds strings or null");
+        }
+        return out;
     }
 
     private static String alias(Req req) {
@@ -103,10 +129,13 @@ public final class DirectoryHandlers implements Handlers {
         return a;
     }
 
-    private ObjectNode publicRooms(int limit, String term) {
-        ObjectNode out = Json.object();
-        ArrayNode chunk = out.putArray("chunk");
-        int total = 0;
+    /**
+     * One page of the directory. Rooms are ordered by joined members (largest first, as the spec recommends),
+     * then room id; "since" is the opaque token {@code p<offset>} from a previous page's next_batch/prev_batch.
+     */
+    private ObjectNode publicRooms(int limit, String since, String term, Set<String> types) {
+        int offset = since == null || since.isEmpty() ? 0 : offset(since);
+        List<ObjectNode> matching = new ArrayList<>();
         for (EventStore.RoomRow row : rooms.store().publicRooms()) {
             Room room = rooms.room(row.roomId());
             if (room == null) continue;
@@ -119,21 +148,39 @@ public final class DirectoryHandlers implements Handlers {
             String topic = text(room, "m.room.topic", "topic");
             String alias = text(room, "m.room.canonical_alias", "alias");
             String avatar = text(room, "m.room.avatar", "url");
+            String type = text(room, "m.room.create", "type");
             if (name != null) c.put("name", name);
             if (topic != null) c.put("topic", topic);
             if (alias != null) c.put("canonical_alias", alias);
             if (avatar != null) c.put("avatar_url", avatar);
+            if (type != null) c.put("room_type", type);
             c.put("join_rule", text(room, "m.room.join_rules", "join_rule"));
+            if (types != null && !types.contains(type == null ? "" : type)) continue;
             if (term != null && !term.isBlank()) {
                 String hay = ((name == null ? "" : name) + " " + (topic == null ? "" : topic) + " " + (alias == null ? "" : alias))
-                        .toLowerCase();
-                if (!hay.contains(term.toLowerCase())) continue;
+                        .toLowerCase(Locale.ROOT);
+                if (!hay.contains(term.toLowerCase(Locale.ROOT))) continue;
             }
-            total++;
-            if (chunk.size() < limit) chunk.add(c);
+            matching.add(c);
         }
-        out.put("total_room_count_estimate", total);
+        matching.sort(Comparator.comparingInt((ObjectNode c) -> -c.get("num_joined_members").asInt())
+                .thenComparing(c -> c.get("room_id").asText()));
+        ObjectNode out = Json.object();
+        ArrayNode chunk = out.putArray("chunk");
+        int end = Math.min(matching.size(), offset + limit);
+        for (int i = Math.min(offset, matching.size()); i < end; i++) chunk.add(matching.get(i));
+        if (end < matching.size()) out.put("next_batch", "p" + end);
+        if (offset > 0) out.put("prev_batch", "p" + Math.max(0, offset - limit));
+        out.put("total_room_count_estimate", matching.size());
         return out;
+    }
+
+    private static int offset(String since) {
+        if (since.length() > 1 && since.length() < 10 && since.charAt(0) == 'p'
+                && since.substring(1).chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+            return Integer.parseInt(since.substring(1));
+        }
+        throw MatrixException.invalidParam("Invalid 'since' token");
     }
 
     private static String text(Room room, String type, String field) {

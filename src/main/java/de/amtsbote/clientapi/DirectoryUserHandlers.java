@@ -1,5 +1,6 @@
 package de.amtsbote.clientapi;
 
+import static de.amtsbote.http.Router.Auth.OPTIONAL;
 import static de.amtsbote.http.Router.Auth.USER;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -44,7 +45,8 @@ public final class DirectoryUserHandlers implements Handlers {
             return out;
         });
 
-        r.client("GET", "/profile/{userId}", USER, req -> {
+        // Profiles are readable without an access token (the spec's profile endpoints need none).
+        r.client("GET", "/profile/{userId}", OPTIONAL, req -> {
             AccountStore.User u = activeUser(req.path("userId"));
             ObjectNode out = Json.object();
             if (u.displayname() != null) out.put("displayname", u.displayname());
@@ -52,7 +54,7 @@ public final class DirectoryUserHandlers implements Handlers {
             return out;
         });
         // Only displayname and avatar_url are stored; other fields (m.tz, custom ones) are never set here.
-        r.client("GET", "/profile/{userId}/{keyName}", USER, req -> {
+        r.client("GET", "/profile/{userId}/{keyName}", OPTIONAL, req -> {
             AccountStore.User u = activeUser(req.path("userId"));
             String key = req.path("keyName");
             String value = switch (key) {
@@ -60,6 +62,9 @@ public final class DirectoryUserHandlers implements Handlers {
                 case "avatar_url" -> u.avatarUrl();
                 default -> null;
             };
+            // An unset display name or avatar answers {} (as Synapse does and clients expect), not 404: the user
+            // exists, the field just has no value. Other fields are never stored here, so they are not found.
+            if (value == null && (key.equals("displayname") || key.equals("avatar_url"))) return Json.object();
             if (value == null) throw MatrixException.notFound("This user has no profile field " + key);
             return Json.object().put(key, value);
         });

@@ -72,10 +72,23 @@ class DirectoryUserHandlersTest {
             assertEquals(Json.parse("{\"avatar_url\": \"mxc://test.local/bob\"}"),
                     s.request("GET", C + "/profile/@bob:test.local/avatar_url", t, null).json());
 
-            // Alice has no avatar (her display name defaults to her localpart): 404 for the missing field.
+            // Alice has no avatar (her display name defaults to her localpart): 200 {} for the unset field.
             assertEquals(Json.parse("{\"displayname\": \"alice\"}"),
                     s.request("GET", C + "/profile/@alice:test.local", t, null).json());
-            assertError(s.request("GET", C + "/profile/@alice:test.local/avatar_url", t, null), 404, "M_NOT_FOUND");
+            var noAvatar = s.request("GET", C + "/profile/@alice:test.local/avatar_url", t, null);
+            assertEquals(200, noAvatar.status(), noAvatar.body());
+            assertEquals(Json.object(), noAvatar.json());
+            s.server().stores().accounts().setProfile("@alice:test.local", null, null);
+            var noName = s.request("GET", C + "/profile/@alice:test.local/displayname", null, null);
+            assertEquals(200, noName.status(), noName.body());
+            assertEquals(Json.object(), noName.json());
+
+            // Readable without an access token; a wrong token is still refused.
+            var anonymous = s.request("GET", C + "/profile/@bob:test.local", null, null);
+            assertEquals(200, anonymous.status(), anonymous.body());
+            assertEquals("Bob", anonymous.json().get("displayname").asText());
+            assertEquals(200, s.request("GET", C + "/profile/@bob:test.local/avatar_url", null, null).status());
+            assertError(s.request("GET", C + "/profile/@bob:test.local", "wrong", null), 401, "M_UNKNOWN_TOKEN");
             assertError(s.request("GET", C + "/profile/@bob:test.local/m.tz", t, null), 404, "M_NOT_FOUND");
 
             assertError(s.request("GET", C + "/profile/@nobody:test.local", t, null), 404, "M_NOT_FOUND");
