@@ -118,7 +118,9 @@ public final class AmtsboteServer implements AutoCloseable {
                 new PushRuleHandlers(pushRules),
                 new AccountDataHandlers(new AccountData(stores.accountData(), pushRules, notifier), stores.accountData(),
                         new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
-                new DirectoryUserHandlers(stores.accounts()));
+                new DirectoryUserHandlers(stores.accounts()),
+                new de.amtsbote.clientapi.NotificationHandlers(
+                        new de.amtsbote.push.NotificationList(stores.events(), stores.receipts(), clientEvents)));
         for (Handlers h : handlers) h.register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,

@@ -24,6 +24,9 @@ public interface EventStore {
 
     record Counts(int notifications, int highlights) {}
 
+    /** An event that notified a user (GET /notifications), and whether it highlighted. */
+    record NotifiedEvent(StoredEvent event, boolean highlight) {}
+
     // --- writes (inside the group-commit writer) ---
     void insertRoom(WriteContext ctx, String roomId, String version, String creator, long ts) throws java.sql.SQLException;
 
@@ -61,6 +64,9 @@ public interface EventStore {
     /** Child events relating to eventId, newest first if backwards; relType/eventType may be null. */
     List<StoredEvent> relations(String roomId, String eventId, String relType, String eventType, long after,
                                 long upTo, int limit, boolean backwards);
+
+    /** The user's notifications with stream_pos < before, newest first; only highlights if onlyHighlight. */
+    List<NotifiedEvent> notificationsOf(String userId, long before, int limit, boolean onlyHighlight);
 
     /** Notifications of the user in the room with after < stream_pos <= upTo. */
     Counts notificationCountsBetween(String userId, String roomId, long after, long upTo);

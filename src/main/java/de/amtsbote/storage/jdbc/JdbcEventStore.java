@@ -161,6 +161,23 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public List<NotifiedEvent> notificationsOf(String userId, long before, int limit, boolean onlyHighlight) {
+        String like = listMember(userId);
+        String cols = "e." + COLS.replace(", ", ", e.");
+        // Walks event_notifications newest first (its primary key) and stops after limit matches.
+        return db.read(c -> Q.list(c, "SELECT " + cols + ", CASE WHEN n.highlight LIKE ? ESCAPE '\\' THEN 1 ELSE 0 END"
+                + " FROM event_notifications n JOIN events e ON e.stream_pos = n.stream_pos WHERE n.stream_pos < ?"
+                + " AND " + (onlyHighlight ? "n.highlight" : "n.notify") + " LIKE ? ESCAPE '\\'"
+                + " ORDER BY n.stream_pos DESC LIMIT ?",
+                rs -> new NotifiedEvent(row(rs), rs.getInt(11) == 1), like, before, like, limit));
+    }
+
+    /** A LIKE pattern for a user in a ' @a:x @b:x ' list. User ids contain no spaces; wildcards are escaped. */
+    private static String listMember(String userId) {
+        return "% " + userId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " %";
+    }
+
+    @Override
     public Counts notificationCountsBetween(String userId, String roomId, long after, long upTo) {
         // User ids contain no spaces; LIKE's wildcards in them are escaped.
         String like = "% " + userId.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " %";
