@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** GET /notifications (paging, only=highlight, read flag). */
+/** GET /notifications (paging, only=highlight, read flag) and GET /thirdparty/protocols. */
 class NotificationHandlersTest {
     private static final String C = "/_matrix/client/v3";
 
@@ -74,6 +74,18 @@ class NotificationHandlersTest {
             assertError(s.request("GET", C + "/notifications?from=abc", bob, null), 400, "M_INVALID_PARAM");
             assertError(s.request("GET", C + "/notifications?only=everything", bob, null), 400, "M_INVALID_PARAM");
             assertEquals(401, s.request("GET", C + "/notifications", null, null).status());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void thirdPartyProtocolsAreEmpty(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String alice = s.userToken("alice");
+            var r = s.request("GET", C + "/thirdparty/protocols", alice, null);
+            assertEquals(200, r.status(), r.body());
+            assertEquals(Json.object(), r.json());
+            assertEquals(401, s.request("GET", C + "/thirdparty/protocols", null, null).status());
         }
     }
 }
