@@ -192,18 +192,28 @@ public final class RoomHandlers implements Handlers {
         ArrayNode chunk = out.putArray("chunk");
         Map<String, StoredEvent> cache = new HashMap<>();
         for (StoredEvent e : page.events()) chunk.add(events.format(e, viewer(req), cache));
-        if (filter.lazyLoadMembers()) addMemberState(out, roomId, page.events(), req);
+        if (filter.lazyLoadMembers()) addMemberState(out, roomId, page.events(), who, req);
         return out;
     }
 
-    private void addMemberState(ObjectNode out, String roomId, List<StoredEvent> list, Req req) {
-        Room room = rooms.room(roomId);
+    /**
+     * Lazy loading: the member events of the chunk's senders, as of the chunk's newest event and as far as the
+     * user may see (never member changes made after they left).
+     */
+    private void addMemberState(ObjectNode out, String roomId, List<StoredEvent> list, HistoryVisibility.Checker who,
+                                Req req) {
         Set<String> senders = new LinkedHashSet<>();
-        for (StoredEvent e : list) senders.add(e.sender());
+        long newest = Long.MIN_VALUE;
+        for (StoredEvent e : list) {
+            senders.add(e.sender());
+            newest = Math.max(newest, e.streamPos());
+        }
         ArrayNode state = out.putArray("state");
+        if (list.isEmpty()) return;
+        Map<StateKey, StoredEvent> at = states.stateAt(roomId, newest, who).orElse(Map.of());
         for (String s : senders) {
-            Room.StateEntry m = room.state().get(new StateKey("m.room.member", s));
-            if (m != null) rooms.store().event(m.eventId()).ifPresent(e -> state.add(events.format(e, viewer(req))));
+            StoredEvent m = at.get(new StateKey("m.room.member", s));
+            if (m != null) state.add(events.format(m, viewer(req)));
         }
     }
 

@@ -83,6 +83,15 @@ class RoomReadTest {
             assertEquals(200, members.status(), members.body());
             assertEquals(Set.of(s.userId("alice"), s.userId("bob")), memberKeys(members.json().get("chunk")));
 
+            // Lazy-loaded members on /messages: alice's member event as bob last saw it, not her later rename.
+            assertEquals(200, s.request("PUT", C + "/profile/" + enc(s.userId("alice")) + "/displayname", alice,
+                    Json.object().put("displayname", "Alice nach dem Rauswurf")).status());
+            var lazyMsgs = s.request("GET", C + "/rooms/" + enc(roomId) + "/messages?dir=b&limit=5&filter="
+                    + enc("{\"lazy_load_members\":true}"), bob, null);
+            assertEquals(200, lazyMsgs.status(), lazyMsgs.body());
+            assertTrue(memberKeys(lazyMsgs.json().get("state")).contains(s.userId("alice")), lazyMsgs.body());
+            assertFalse(lazyMsgs.body().contains("Alice nach dem Rauswurf"), lazyMsgs.body());
+
             // Banned after rejoining: the same, as of the ban.
             post(s, bob, "/join/" + enc(roomId), Json.object());
             String second = send(s, bob, roomId, "wieder da");
