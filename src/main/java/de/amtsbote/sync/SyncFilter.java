@@ -7,9 +7,10 @@ import de.amtsbote.rooms.EventFilter;
 
 /** The parts of a sync Filter that shape the response. */
 public record SyncFilter(EventFilter timeline, EventFilter state, EventFilter ephemeral, EventFilter roomAccountData,
-                         EventFilter accountData, EventFilter rooms, boolean includeLeave) {
+                         EventFilter accountData, EventFilter rooms, boolean includeLeave,
+                         boolean federationFormat) {
     public static final SyncFilter DEFAULT = new SyncFilter(EventFilter.ALL, EventFilter.ALL, EventFilter.ALL,
-            EventFilter.ALL, EventFilter.ALL, EventFilter.ALL, false);
+            EventFilter.ALL, EventFilter.ALL, EventFilter.ALL, false, false);
 
     public static SyncFilter parse(ObjectNode f) {
         if (f == null) return DEFAULT;
@@ -21,7 +22,15 @@ public record SyncFilter(EventFilter timeline, EventFilter state, EventFilter ep
         return new SyncFilter(EventFilter.parse(room.get("timeline")), EventFilter.parse(room.get("state")),
                 EventFilter.parse(room.get("ephemeral")), EventFilter.parse(room.get("account_data")),
                 EventFilter.parse(f.get("account_data")), room.isObject() ? EventFilter.parse(room) : EventFilter.ALL,
-                leave != null && leave.asBoolean());
+                leave != null && leave.asBoolean(), federationFormat(f.get("event_format")));
+    }
+
+    private static boolean federationFormat(JsonNode n) {
+        if (n == null || n.isNull()) return false;
+        if (!n.isTextual() || !(n.asText().equals("client") || n.asText().equals("federation"))) {
+            throw MatrixException.badJson("'event_format' must be \"client\" or \"federation\"");
+        }
+        return n.asText().equals("federation");
     }
 
     public int timelineLimit() { return timeline.limit() == null ? 10 : timeline.limit(); }
