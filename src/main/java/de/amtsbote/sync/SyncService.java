@@ -50,8 +50,8 @@ public final class SyncService {
         streams.add(new ToDeviceStream(toDevice));
     }
 
-    /** Adds a stream (e.g. presence), asked after the built-in ones. */
-    public void addStream(SyncStream stream) { streams.add(stream); }
+    /** Turns on the presence stream. */
+    public void setPresence(Presence presence) { streams.add(new PresenceStream(presence, rooms)); }
 
     public ObjectNode sync(Session session, SyncToken since, SyncFilter filter, long timeoutMs, boolean fullState)
             throws InterruptedException {
