@@ -42,6 +42,7 @@ import de.amtsbote.rooms.RoomActions;
 import de.amtsbote.rooms.RoomCreator;
 import de.amtsbote.rooms.RoomService;
 import de.amtsbote.rooms.Timeline;
+import de.amtsbote.sync.Presence;
 import de.amtsbote.sync.Receipts;
 import de.amtsbote.sync.SyncService;
 import de.amtsbote.sync.Typing;
@@ -97,10 +98,14 @@ public final class AmtsboteServer implements AutoCloseable {
         SyncService sync = new SyncService(rooms, clientEvents, timeline, notifier, typing, receipts, unread,
                 stores.accountData(), stores.toDevice(), pushRules::clientJson);
         sync.setSessionCheck(accounts::isValid);
+        Presence presence = new Presence(u -> Presence.roomMates(rooms, u), notifier, config.limits().maxSyncTimeoutMs() + 60_000L,
+                System::currentTimeMillis);
+        sync.setPresence(presence);
         // A revoked session's waiting long-polls wake up and answer M_UNKNOWN_TOKEN at once.
         accounts.onSessionsRevoked(notifier::wake);
         this.typingExpiry = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
         typingExpiry.scheduleAtFixedRate(typing::expire, 1, 1, TimeUnit.SECONDS);
+        typingExpiry.scheduleAtFixedRate(presence::expire, 5, 5, TimeUnit.SECONDS);
 
         Router router = new Router();
         List<Handlers> handlers = List.of(
@@ -114,7 +119,7 @@ public final class AmtsboteServer implements AutoCloseable {
                 new DirectoryHandlers(rooms, stores.directory()),
                 new ProfileUpdateHandlers(stores.accounts(), actions),
                 new SyncHandlers(sync, rooms, typing, receipts, stores.accountData(), notifier,
-                        config.limits().maxSyncTimeoutMs()),
+                        config.limits().maxSyncTimeoutMs(), presence),
                 new PushRuleHandlers(pushRules),
                 new AccountDataHandlers(new AccountData(stores.accountData(), pushRules, notifier), stores.accountData(),
                         new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),

@@ -10,6 +10,7 @@ import de.amtsbote.http.Router;
 import de.amtsbote.rooms.RoomService;
 import de.amtsbote.storage.AccountDataStore;
 import de.amtsbote.sync.Notifier;
+import de.amtsbote.sync.Presence;
 import de.amtsbote.sync.Receipts;
 import de.amtsbote.sync.SyncFilter;
 import de.amtsbote.sync.SyncService;
@@ -20,7 +21,6 @@ import java.util.Set;
 
 /** /sync and the ephemeral things it carries: typing, receipts, read markers. */
 public final class SyncHandlers implements Handlers {
-    private static final Set<String> PRESENCE = Set.of("online", "offline", "unavailable");
     private final SyncService sync;
     private final RoomService rooms;
     private final Typing typing;
@@ -28,9 +28,11 @@ public final class SyncHandlers implements Handlers {
     private final AccountDataStore accountData;
     private final Notifier notifier;
     private final int maxTimeoutMs;
+    private final Presence presence;
 
     public SyncHandlers(SyncService sync, RoomService rooms, Typing typing, Receipts receipts,
-                        AccountDataStore accountData, Notifier notifier, int maxTimeoutMs) {
+                        AccountDataStore accountData, Notifier notifier, int maxTimeoutMs, Presence presence) {
+        this.presence = presence;
         this.notifier = notifier;
         this.sync = sync;
         this.rooms = rooms;
@@ -54,6 +56,7 @@ public final class SyncHandlers implements Handlers {
                 throw MatrixException.forbidden("You are not in this room");
             }
             typing.set(room.roomId(), req.userId(), t, timeout == null ? 30_000 : timeout);
+            presence.active(req.userId());
             return Json.object();
         });
         r.client("POST", "/rooms/{roomId}/receipt/{receiptType}/{eventId}", USER, req -> {
@@ -65,6 +68,7 @@ public final class SyncHandlers implements Handlers {
             } else {
                 receipts.send(req.userId(), req.path("roomId"), type, req.path("eventId"), thread);
             }
+            presence.active(req.userId());
             return Json.object();
         });
         r.client("POST", "/rooms/{roomId}/read_markers", USER, req -> {
@@ -79,14 +83,17 @@ public final class SyncHandlers implements Handlers {
             return Json.object();
         });
         r.client("GET", "/presence/{userId}/status", USER, req -> {
-            ObjectNode o = Json.object();
-            o.put("presence", "offline");
-            return o;
+            String user = req.path("userId");
+            // Presence is shared with the people one shares a room with, not with everyone.
+            if (!presence.sharesRoom(req.userId(), user)) throw MatrixException.forbidden("You cannot see this user's presence");
+            return presence.content(user);
         });
         r.client("PUT", "/presence/{userId}/status", USER, req -> {
             if (!req.userId().equals(req.path("userId"))) throw MatrixException.forbidden("You can only set your own presence");
-            String p = JsonFields.optString(req.json(), "presence");
-            if (p == null || !PRESENCE.contains(p)) throw MatrixException.badJson("'presence' must be online, offline or unavailable");
+            ObjectNode b = req.json();
+            String p = JsonFields.optString(b, "presence");
+            if (p == null || !Presence.STATES.contains(p)) throw MatrixException.badJson("'presence' must be online, offline or unavailable");
+            presence.set(req.userId(), p, JsonFields.optString(b, "status_msg"));
             return Json.object();
         });
     }
@@ -112,11 +119,13 @@ public final class SyncHandlers implements Handlers {
         long timeout = req.queryInt("timeout", 0, 0, Integer.MAX_VALUE);
         timeout = Math.min(timeout, maxTimeoutMs);
         boolean fullState = req.queryBool("full_state", false);
-        String presence = req.query("set_presence");
-        if (presence != null && !PRESENCE.contains(presence)) {
+        String setPresence = req.query("set_presence");
+        if (setPresence != null && !Presence.STATES.contains(setPresence)) {
             throw MatrixException.invalidParam("'set_presence' must be online, offline or unavailable");
         }
-        return sync.sync(req.session(), token, filter(req), timeout, fullState);
+        SyncFilter filter = filter(req);
+        presence.syncing(req.userId(), setPresence);
+        return sync.sync(req.session(), token, filter, timeout, fullState);
     }
 
     private SyncFilter filter(Req req) {

@@ -21,8 +21,9 @@ public record EventFilter(List<String> types, List<String> notTypes, List<String
         if (f == null || f.isNull()) return ALL;
         if (!(f instanceof ObjectNode o)) throw MatrixException.badJson("A filter must be a JSON object");
         JsonNode limit = o.get("limit");
-        if (limit != null && !limit.isNull() && (!limit.isIntegralNumber() || limit.asLong() < 1)) {
-            throw MatrixException.badJson("Filter 'limit' must be a positive integer");
+        if (limit != null && !limit.isNull() && (!limit.isIntegralNumber() || limit.asLong() < 0)) {
+            // 0 is accepted: a /sync timeline limit of 0 asks for state and counts without events.
+            throw MatrixException.badJson("Filter 'limit' must be a non-negative integer");
         }
         return new EventFilter(list(o, "types"), orEmpty(list(o, "not_types")), list(o, "senders"),
                 orEmpty(list(o, "not_senders")), bool(o, "contains_url"),

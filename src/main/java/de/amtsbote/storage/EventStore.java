@@ -47,6 +47,12 @@ public interface EventStore {
     /** Events of a room with after < stream_pos <= upTo; newest first if backwards, else oldest first. */
     List<StoredEvent> roomEvents(String roomId, long after, long upTo, int limit, boolean backwards);
 
+    /**
+     * The state events of a room with after < stream_pos <= upTo, oldest first, without a cap (a sync gap's
+     * state delta must be complete, however long the gap).
+     */
+    List<StoredEvent> stateEventsBetween(String roomId, long after, long upTo);
+
     /** Every membership of every user: {room_id, user_id, membership, stream_pos}. Read once at start. */
     List<String[]> allMemberships();
 

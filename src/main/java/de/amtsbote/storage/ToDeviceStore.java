@@ -19,7 +19,8 @@ public interface ToDeviceStore {
     boolean addOnce(String senderUserId, String senderDeviceId, String txnId, List<Target> messages,
                     Runnable afterCommit);
 
-    List<Message> pending(String userId, String deviceId, long upTo, int limit);
+    /** The device's messages with after < stream_pos <= upTo, oldest first, at most limit. */
+    List<Message> pending(String userId, String deviceId, long after, long upTo, int limit);
 
     /** Deletes messages the device has seen: stream_pos <= upTo. */
     void acknowledge(String userId, String deviceId, long upTo);

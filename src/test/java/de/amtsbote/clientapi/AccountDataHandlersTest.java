@@ -139,28 +139,28 @@ class AccountDataHandlersTest {
             msgs.putObject("@carol:elsewhere.org").putObject("X").put("k", 1);   // remote user: dropped
             var sent = s.request("PUT", C + "/sendToDevice/m.room.encrypted/txn1", aliceToken, body);
             assertEquals(200, sent.status(), sent.body());
-            List<ToDeviceStore.Message> p1 = store.pending(bob, dev1, Long.MAX_VALUE, 100);
+            List<ToDeviceStore.Message> p1 = store.pending(bob, dev1, 0, Long.MAX_VALUE, 100);
             assertEquals(1, p1.size());
             assertEquals(s.userId("alice"), p1.getFirst().sender());
             assertEquals("m.room.encrypted", p1.getFirst().type());
             assertEquals("one", p1.getFirst().content().get("secret").asText());
-            assertEquals(0, store.pending(bob, dev2, Long.MAX_VALUE, 100).size());
+            assertEquals(0, store.pending(bob, dev2, 0, Long.MAX_VALUE, 100).size());
 
             // A retry of the same transaction stores nothing.
             assertEquals(200, s.request("PUT", C + "/sendToDevice/m.room.encrypted/txn1", aliceToken, body).status());
-            assertEquals(1, store.pending(bob, dev1, Long.MAX_VALUE, 100).size());
+            assertEquals(1, store.pending(bob, dev1, 0, Long.MAX_VALUE, 100).size());
 
             // "*" reaches every device.
             ObjectNode all = Json.object();
             all.putObject("messages").putObject(bob).putObject("*").put("hello", true);
             assertEquals(200, s.request("PUT", C + "/sendToDevice/m.new_device/txn2", aliceToken, all).status());
-            assertEquals(2, store.pending(bob, dev1, Long.MAX_VALUE, 100).size());
-            assertEquals(1, store.pending(bob, dev2, Long.MAX_VALUE, 100).size());
+            assertEquals(2, store.pending(bob, dev1, 0, Long.MAX_VALUE, 100).size());
+            assertEquals(1, store.pending(bob, dev2, 0, Long.MAX_VALUE, 100).size());
 
             // The same txnId from another device of the sender is a new transaction.
             String aliceToken2 = s.login("alice");
             assertEquals(200, s.request("PUT", C + "/sendToDevice/m.new_device/txn2", aliceToken2, all).status());
-            assertEquals(2, store.pending(bob, dev2, Long.MAX_VALUE, 100).size());
+            assertEquals(2, store.pending(bob, dev2, 0, Long.MAX_VALUE, 100).size());
 
             assertError(s.request("PUT", C + "/sendToDevice/m.x/txn3", aliceToken, Json.object()), 400, "M_BAD_JSON");
             assertError(s.request("PUT", C + "/sendToDevice/m.x/txn3", aliceToken,

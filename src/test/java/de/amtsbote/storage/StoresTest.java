@@ -132,10 +132,10 @@ class StoresTest {
             assertEquals(f1, s.accountData().addFilter("@a:x", c), "the same filter gets the same id");
             s.toDevice().add(List.of(new ToDeviceStore.Target("@b:x", "D", "@a:x", "m.test", c)), null);
             long upTo = db.writer().committedStreamPos();
-            assertEquals(1, s.toDevice().pending("@b:x", "D", upTo, 10).size());
+            assertEquals(1, s.toDevice().pending("@b:x", "D", 0, upTo, 10).size());
             s.toDevice().acknowledge("@b:x", "D", upTo);
             Thread.sleep(200);
-            assertEquals(0, s.toDevice().pending("@b:x", "D", upTo, 10).size());
+            assertEquals(0, s.toDevice().pending("@b:x", "D", 0, upTo, 10).size());
         }
     }
 }

@@ -102,6 +102,13 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
+    public List<StoredEvent> stateEventsBetween(String roomId, long after, long upTo) {
+        return db.read(c -> Q.list(c, "SELECT " + COLS + " FROM events WHERE room_id = ? AND stream_pos > ?"
+                + " AND stream_pos <= ? AND state_key IS NOT NULL ORDER BY stream_pos", JdbcEventStore::row,
+                roomId, after, upTo));
+    }
+
+    @Override
     public List<String[]> allMemberships() {
         return db.read(c -> Q.list(c, "SELECT room_id, state_key, membership, stream_pos FROM current_state"
                 + " WHERE type = 'm.room.member'",

@@ -75,12 +75,14 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
     }
 
     @Override
-    public List<Message> pending(String userId, String deviceId, long upTo, int limit) {
+    public List<Message> pending(String userId, String deviceId, long after, long upTo, int limit) {
         if (nothingPending(userId, deviceId)) return List.of();
+        long[] v = inbox.get(key(userId, deviceId));
+        if (v != null && v[0] <= after) return List.of();
         return db.read(c -> Q.list(c, "SELECT stream_pos, sender, type, content FROM to_device WHERE user_id = ?"
-                        + " AND device_id = ? AND stream_pos <= ? ORDER BY stream_pos LIMIT ?",
+                        + " AND device_id = ? AND stream_pos > ? AND stream_pos <= ? ORDER BY stream_pos LIMIT ?",
                 rs -> new Message(rs.getLong(1), rs.getString(2), rs.getString(3), Json.parseObject(rs.getString(4))),
-                userId, deviceId, upTo, limit));
+                userId, deviceId, after, upTo, limit));
     }
 
     @Override
