@@ -1,7 +1,6 @@
 package de.amtsbote.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.http.MatrixException;
 import de.amtsbote.storage.Database;
@@ -33,7 +32,6 @@ public final class RoomService {
 
     private final EventStore store;
     private final Database db;
-    private final ServerSigningKey key;
     private final String serverName;
     private final Notifier notifier;
     private volatile NotificationPolicy notificationPolicy = (room, state, event, joined) -> List.of();
@@ -44,13 +42,16 @@ public final class RoomService {
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> membershipPos = new ConcurrentHashMap<>();
     /** In-flight sends by transaction, so a retry that arrives before the first finished gets the same event. */
     private final ConcurrentHashMap<String, CompletableFuture<String>> inflight = new ConcurrentHashMap<>();
+    private final EventBuilder builder;
+    private final EventAuthoriser authoriser;
 
     public RoomService(EventStore store, Database db, ServerSigningKey key, String serverName, Notifier notifier) {
         this.store = store;
         this.db = db;
-        this.key = key;
         this.serverName = serverName;
         this.notifier = notifier;
+        this.builder = new EventBuilder(key, serverName);
+        this.authoriser = new EventAuthoriser(store);
         for (String[] m : store.allMemberships()) {
             memberships.computeIfAbsent(m[1], k -> new ConcurrentHashMap<>()).put(m[0], m[2]);
             membershipPos.computeIfAbsent(m[1], k -> new ConcurrentHashMap<>()).put(m[0], Long.parseLong(m[3]));
@@ -202,62 +203,20 @@ public final class RoomService {
             List<List<EventStore.Notification>> notifications = new ArrayList<>();
             long now = System.currentTimeMillis();
             for (EventDraft d : drafts) {
-                boolean isCreate = d.type().equals("m.room.create") && "".equals(d.stateKey());
-                ObjectNode pdu = Json.object();
-                pdu.put("type", d.type());
-                if (!(isCreate && room.version.roomIdIsCreateEventHash())) pdu.put("room_id", roomId);
-                pdu.put("sender", sender);
-                if (d.stateKey() != null) pdu.put("state_key", d.stateKey());
-                pdu.set("content", d.content());
-                pdu.put("origin_server_ts", now);
-                pdu.put("depth", depth + 1);
-                ArrayNode prev = pdu.putArray("prev_events");
-                if (head != null) prev.add(head);
-                if (d.redacts() != null && !room.version.redactsInContent()) pdu.put("redacts", d.redacts());
-                ArrayNode auth = pdu.putArray("auth_events");
-                for (StateKey k : AuthRules.authEventSelection(room.version, pdu)) {
-                    Room.StateEntry e = state.get(k);
-                    if (e != null) auth.add(e.eventId());
-                }
-                ObjectNode unsigned = Json.object();
-                Room.StateEntry previous = d.stateKey() == null ? null : state.get(new StateKey(d.type(), d.stateKey()));
-                if (previous != null) {
-                    unsigned.set("prev_content", previous.pdu().get("content"));
-                    unsigned.put("replaces_state", previous.eventId());
-                    unsigned.put("prev_sender", previous.pdu().path("sender").asText());
-                }
-                try {
-                    CanonicalJson.validate(d.content());
-                } catch (IllegalArgumentException e) {
-                    throw MatrixException.badJson("Event content is not valid: " + e.getMessage());
-                }
-                EventHashing.hashAndSign(room.version, pdu, key, serverName);
-                try {
-                    EventLimits.check(pdu);
-                } catch (IllegalArgumentException e) {
-                    throw MatrixException.tooLarge("Event is too large: " + e.getMessage());
-                }
-                final Map<StateKey, Room.StateEntry> current = state;
-                try {
-                    AuthRules.check(room.version, pdu, (t, k) -> {
-                        Room.StateEntry e = current.get(new StateKey(t, k));
-                        if (e == null) return null;
-                        // The create event with its id, so the auth rules need not hash it again for every event.
-                        return t.equals("m.room.create") && k.isEmpty() ? room.createWithId(e) : e.pdu();
-                    });
-                } catch (AuthException e) {
-                    throw MatrixException.forbidden(e.getMessage());
-                }
-                String eventId = EventHashing.eventId(room.version, pdu);
-                if (isCreate && creating != null && room.version.roomIdIsCreateEventHash()) {
+                // 1. build, 2. authorise (every event type, whatever endpoint it came from), 3. apply to the
+                // working copy of the room; persisting and publishing follow for the whole batch.
+                EventBuilder.Built built = builder.build(room.version, roomId, state, head, depth, sender, d, now);
+                authoriser.authorise(room, state, built);
+                ObjectNode pdu = built.pdu();
+                String eventId = built.eventId();
+                if (built.isCreate() && creating != null && room.version.roomIdIsCreateEventHash()) {
                     roomId = "!" + eventId.substring(1);
                 }
-                if (!unsigned.isEmpty()) pdu.set("unsigned", unsigned);
-                if (d.redacts() != null) {
+                if (built.redacts() != null) {
                     // Redacting a current state event (a topic, a name) redacts the room's state too.
                     for (var entry : state.entrySet()) {
-                        if (entry.getValue().eventId().equals(d.redacts())) {
-                            entry.setValue(new Room.StateEntry(d.redacts(), Redaction.redact(room.version, entry.getValue().pdu())));
+                        if (entry.getValue().eventId().equals(built.redacts())) {
+                            entry.setValue(new Room.StateEntry(built.redacts(), Redaction.redact(room.version, entry.getValue().pdu())));
                             break;
                         }
                     }
@@ -283,7 +242,7 @@ public final class RoomService {
                 }
                 EventDraft.Txn txn = d.txn();
                 rows.add(new NewEvent(eventId, roomId, d.type(), d.stateKey(), sender, now, depth + 1, relatesTo, relType,
-                        d.redacts(), membership, txn == null ? null : txn.deviceId(),
+                        built.redacts(), membership, txn == null ? null : txn.deviceId(),
                         txn == null ? null : txn.txnId(), pdu));
                 notifications.add(notificationPolicy.notificationsFor(room, state, pdu, joined));
                 eventIds.add(eventId);
@@ -308,35 +267,7 @@ public final class RoomService {
             for (var m : membershipChanges.entrySet()) {
                 memberships.computeIfAbsent(m.getKey(), k -> new ConcurrentHashMap<>()).put(finalRoomId, m.getValue());
             }
-            written = db.writeAsync(ctx -> {
-                if (creating != null) store.insertRoom(ctx, finalRoomId, room.version.id(), creator, now);
-                long[] positions = new long[rows.size()];
-                for (int i = 0; i < rows.size(); i++) {
-                    positions[i] = store.insertEvent(ctx, rows.get(i));
-                    store.insertNotifications(ctx, finalRoomId, positions[i], notifications.get(i));
-                }
-                if (creating != null) creating.run(ctx, finalRoomId);
-                long last = positions[positions.length - 1];
-                // In-memory hints are updated before the commit is published: readers bound every read by the
-                // published position, so an early hint is harmless, while a late one would let a /sync move its
-                // token past events it never saw. Wakes come after publishing, so a woken /sync sees the events.
-                for (int i = 0; i < rows.size(); i++) {
-                    NewEvent n = rows.get(i);
-                    room.recent.append(new StoredEvent(positions[i], n.eventId(), n.roomId(), n.type(), n.stateKey(),
-                            n.sender(), null, n.txnDevice(), n.txnId(), n.pdu()));
-                    if (n.redacts() != null) room.recent.redacted(n.redacts(), n.eventId());
-                    if (n.membership() != null) {
-                        membershipPos.computeIfAbsent(n.stateKey(), k -> new ConcurrentHashMap<>())
-                                .put(n.roomId(), positions[i]);
-                    }
-                    if (!notifications.get(i).isEmpty()) {
-                        notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
-                    }
-                }
-                if (last > room.lastStreamPos) room.lastStreamPos = last;
-                ctx.afterCommit(() -> notifier.wake(wake));
-                return positions;
-            });
+            written = persist(room, finalRoomId, creator, now, rows, notifications, wake, creating);
         } finally {
             room.lock.unlock();
         }
@@ -351,6 +282,43 @@ public final class RoomService {
             throw new MatrixException(500, "M_UNKNOWN", "The message could not be stored; please retry");
         }
         return eventIds;
+    }
+
+    /**
+     * Queues the write of built and authorised events (with the room row and the create hook for a new room)
+     * and publishes them: in-memory hints inside the write, wakes after the commit.
+     */
+    private CompletableFuture<long[]> persist(Room room, String finalRoomId, String creator, long now, List<NewEvent> rows,
+            List<List<EventStore.Notification>> notifications, Set<String> wake, CreateHook creating) {
+        return db.writeAsync(ctx -> {
+            if (creating != null) store.insertRoom(ctx, finalRoomId, room.version.id(), creator, now);
+            long[] positions = new long[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                positions[i] = store.insertEvent(ctx, rows.get(i));
+                store.insertNotifications(ctx, finalRoomId, positions[i], notifications.get(i));
+            }
+            if (creating != null) creating.run(ctx, finalRoomId);
+            long last = positions[positions.length - 1];
+            // In-memory hints are updated before the commit is published: readers bound every read by the
+            // published position, so an early hint is harmless, while a late one would let a /sync move its
+            // token past events it never saw. Wakes come after publishing, so a woken /sync sees the events.
+            for (int i = 0; i < rows.size(); i++) {
+                NewEvent n = rows.get(i);
+                room.recent.append(new StoredEvent(positions[i], n.eventId(), n.roomId(), n.type(), n.stateKey(),
+                        n.sender(), null, n.txnDevice(), n.txnId(), n.pdu()));
+                if (n.redacts() != null) room.recent.redacted(n.redacts(), n.eventId());
+                if (n.membership() != null) {
+                    membershipPos.computeIfAbsent(n.stateKey(), k -> new ConcurrentHashMap<>())
+                            .put(n.roomId(), positions[i]);
+                }
+                if (!notifications.get(i).isEmpty()) {
+                    notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
+                }
+            }
+            if (last > room.lastStreamPos) room.lastStreamPos = last;
+            ctx.afterCommit(() -> notifier.wake(wake));
+            return positions;
+        });
     }
 
     private void reloadMemberships(String roomId) {
