@@ -141,8 +141,9 @@ public final class RoomService {
         if (other != null) return await(other);
         try {
             // Owning the transaction now: a finished earlier attempt is in the store, a running one in inflight.
-            Optional<String> done = store.txnEventId(draft.txn().userId(), draft.txn().deviceId(), draft.txn().txnId());
-            String eventId = done.isPresent() ? done.get() : append(room, sender, List.of(draft), null).getFirst();
+            Optional<String> done = store.txnEventId(draft.txn().userId(), draft.txn().deviceId(),
+                    draft.txn().path(), draft.txn().txnId());
+            String eventId = done.isPresent() ? done.get() : appendOnce(room, sender, draft);
             mine.complete(eventId);
             return eventId;
         } catch (RuntimeException e) {
@@ -150,6 +151,20 @@ public final class RoomService {
             throw e;
         } finally {
             inflight.remove(key, mine);
+        }
+    }
+
+    /**
+     * Appends a transaction's event. Should the unique (sender, device, path, txnId) index refuse it anyway
+     * (a retry racing a room reload), the stored event of the first attempt is the answer, not an error.
+     */
+    private String appendOnce(Room room, String sender, EventDraft draft) {
+        try {
+            return append(room, sender, List.of(draft), null).getFirst();
+        } catch (MatrixException e) {
+            EventDraft.Txn t = draft.txn();
+            if (e.status() < 500) throw e;
+            return store.txnEventId(t.userId(), t.deviceId(), t.path(), t.txnId()).orElseThrow(() -> e);
         }
     }
 
@@ -243,7 +258,7 @@ public final class RoomService {
                 EventDraft.Txn txn = d.txn();
                 rows.add(new NewEvent(eventId, roomId, d.type(), d.stateKey(), sender, now, depth + 1, relatesTo, relType,
                         built.redacts(), membership, txn == null ? null : txn.deviceId(),
-                        txn == null ? null : txn.txnId(), pdu));
+                        txn == null ? null : txn.path(), txn == null ? null : txn.txnId(), pdu));
                 notifications.add(notificationPolicy.notificationsFor(room, state, pdu, joined));
                 eventIds.add(eventId);
                 head = eventId;
