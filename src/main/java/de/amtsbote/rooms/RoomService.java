@@ -65,6 +65,11 @@ public final class RoomService {
         return p == null ? 0 : p;
     }
 
+    /** Where origin_server_ts comes from; tests fix it to provoke events created in the same millisecond. */
+    private volatile java.util.function.LongSupplier clock = System::currentTimeMillis;
+
+    public void useClock(java.util.function.LongSupplier clock) { this.clock = clock; }
+
     public void setNotificationPolicy(NotificationPolicy policy) { this.notificationPolicy = policy; }
 
     /** Told about each committed event's notifications (unread counts follow them). */
@@ -185,10 +190,36 @@ public final class RoomService {
      * transaction: a room exists completely or not at all.
      */
     public String createRoom(String creator, RoomVersion version, List<EventDraft> drafts, CreateHook hook) {
-        String provisionalId = "!" + de.amtsbote.users.Tokens.random(18) + ":" + serverName;
-        Room room = new Room(provisionalId, version);
-        append(room, creator, drafts, hook);
-        return room.roomId;
+        for (int attempt = 1; ; attempt++) {
+            String provisionalId = "!" + de.amtsbote.users.Tokens.random(18) + ":" + serverName;
+            Room room = new Room(provisionalId, version);
+            try {
+                append(room, creator, withNonce(version, drafts), hook);
+                return room.roomId;
+            } catch (RoomIdTaken e) {
+                if (attempt == 3) throw new MatrixException(500, "M_UNKNOWN", "Could not find a free room id; please retry");
+            }
+        }
+    }
+
+    /**
+     * In v12 the room id is the hash of the create event, so two rooms created by one user in the same
+     * millisecond with the same options would get the same id. A random field in the create content (custom,
+     * namespaced keys are allowed there) makes every create event unique.
+     */
+    private static List<EventDraft> withNonce(RoomVersion version, List<EventDraft> drafts) {
+        if (!version.roomIdIsCreateEventHash()) return drafts;
+        List<EventDraft> out = new ArrayList<>(drafts);
+        EventDraft create = out.getFirst();
+        ObjectNode content = create.content().deepCopy();
+        content.put("de.amtsbote.nonce", de.amtsbote.users.Tokens.random(16));
+        out.set(0, new EventDraft(create.type(), create.stateKey(), content, create.redacts(), create.txn()));
+        return out;
+    }
+
+    /** A new room's id is already in use (only possible if two create events were identical). */
+    private static final class RoomIdTaken extends RuntimeException {
+        RoomIdTaken() { super(null, null, false, false); }
     }
 
     /** Extra writes that belong to a new room (alias, directory listing), in the room's transaction. */
@@ -216,7 +247,7 @@ public final class RoomService {
             String roomId = room.roomId;
             List<NewEvent> rows = new ArrayList<>();
             List<List<EventStore.Notification>> notifications = new ArrayList<>();
-            long now = System.currentTimeMillis();
+            long now = clock.getAsLong();
             for (EventDraft d : drafts) {
                 // 1. build, 2. authorise (every event type, whatever endpoint it came from), 3. apply to the
                 // working copy of the room; persisting and publishing follow for the whole batch.
@@ -271,8 +302,9 @@ public final class RoomService {
             // thread runs again, and they must find the new state and memberships. The next sender can build
             // on these events while they are written; if the write fails, the room is reloaded.
             if (creating != null) {
+                // Nothing has changed yet, so a taken id can still be given up for a fresh attempt.
+                if (room(roomId) != null || rooms.putIfAbsent(roomId, room) != null) throw new RoomIdTaken();
                 room.roomIdAssigned(roomId);
-                rooms.put(roomId, room);
             }
             room.state = Map.copyOf(state);
             room.joined.retainAll(joined);
