@@ -17,11 +17,13 @@ public final class RoomActions {
     private final RoomService rooms;
     private final DirectoryStore directory;
     private final Profiles profiles;
+    private final RoomAliases aliases;
 
     public RoomActions(RoomService rooms, DirectoryStore directory, Profiles profiles) {
         this.rooms = rooms;
         this.directory = directory;
         this.profiles = profiles;
+        this.aliases = new RoomAliases(rooms.serverName(), directory);
     }
 
     /** A room id, or an alias (#name:server) resolved to one; 404 if unknown. */
@@ -101,6 +103,7 @@ public final class RoomActions {
             throw MatrixException.forbidden("Use the membership endpoints (join, invite, leave, kick, ban) instead");
         }
         if (type.equals("m.room.power_levels")) PowerLevelsShape.check(content);
+        if (type.equals("m.room.canonical_alias") && stateKey.isEmpty()) aliases.checkCanonical(room.roomId(), content);
         return rooms.send(sender, room.roomId(), EventDraft.state(type, stateKey, content));
     }
 
