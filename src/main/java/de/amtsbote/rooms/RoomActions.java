@@ -99,12 +99,28 @@ public final class RoomActions {
 
     public String sendState(String sender, String roomId, String type, String stateKey, ObjectNode content) {
         Room room = requireMember(sender, roomId);
-        if (type.equals("m.room.member")) {
-            throw MatrixException.forbidden("Use the membership endpoints (join, invite, leave, kick, ban) instead");
-        }
+        if (type.equals("m.room.member")) checkMemberState(room, stateKey, content);
         if (type.equals("m.room.power_levels")) PowerLevelsShape.check(content);
         if (type.equals("m.room.canonical_alias") && stateKey.isEmpty()) aliases.checkCanonical(room.roomId(), content);
+        // The same state again (same sender and content) is no change: answer with the existing event.
+        Room.StateEntry current = room.state().get(new StateKey(type, stateKey));
+        if (current != null && current.pdu().path("sender").asText().equals(sender)
+                && current.pdu().path("content").equals(content)) {
+            return current.eventId();
+        }
         return rooms.send(sender, room.roomId(), EventDraft.state(type, stateKey, content));
+    }
+
+    /**
+     * m.room.member through PUT /state: a member's own event with membership "join" sets a per-room display
+     * name or avatar; any other membership change is left to the auth rules, as through the dedicated
+     * endpoints (an invite still needs a user that exists).
+     */
+    private void checkMemberState(Room room, String target, ObjectNode content) {
+        if (!content.path("membership").isTextual()) throw MatrixException.badJson("'membership' must be a string");
+        if (!Identifiers.isValidUserId(target)) throw MatrixException.invalidParam("The state key must be a user id");
+        String membership = content.get("membership").textValue();
+        if (membership.equals("invite") && profiles.of(target) == null) throw MatrixException.notFound("Unknown user " + target);
     }
 
     public String sendMessage(String sender, String roomId, String type, ObjectNode content, EventDraft.Txn txn) {
