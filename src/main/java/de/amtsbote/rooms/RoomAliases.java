@@ -32,7 +32,7 @@ public final class RoomAliases {
     public void create(String userId, String alias, Room room) {
         requireLocal(alias);
         if (room == null) throw MatrixException.notFound("Room not found");
-        if (!"join".equals(room.membership(userId))) throw MatrixException.forbidden("You are not in this room");
+        if (room.member(userId) != Membership.JOIN) throw MatrixException.forbidden("You are not in this room");
         if (!directory.create(alias, room.roomId(), userId)) {
             throw new MatrixException(409, "M_UNKNOWN", "The alias " + alias + " already exists");
         }

@@ -103,6 +103,13 @@ public final class RoomService {
         return rooms.computeIfAbsent(roomId, this::load);
     }
 
+    /** The room if the user is joined to it; 403 M_FORBIDDEN otherwise (also for unknown rooms, as the spec does). */
+    public Room requireJoined(String roomId, String userId) {
+        Room r = roomId == null ? null : room(roomId);
+        if (r == null || r.member(userId) != Membership.JOIN) throw MatrixException.forbidden("You are not in this room");
+        return r;
+    }
+
     /** The room or 404 M_NOT_FOUND. */
     public Room requireRoom(String roomId) {
         Room r = roomId == null ? null : room(roomId);
@@ -120,7 +127,7 @@ public final class RoomService {
             // A redacted state event counts in its redacted form, for the auth rules and for clients alike.
             ObjectNode pdu = e.redactedBy() == null ? e.pdu() : Redaction.redact(v, e.pdu());
             state.put(new StateKey(e.type(), e.stateKey()), new Room.StateEntry(e.eventId(), pdu));
-            if (e.type().equals("m.room.member") && "join".equals(e.pdu().path("content").path("membership").asText())) {
+            if (e.type().equals("m.room.member") && Membership.JOIN.is(e.pdu().path("content").path("membership").asText())) {
                 room.joined.add(e.stateKey());
             }
         }
@@ -274,7 +281,7 @@ public final class RoomService {
                         membership = d.content().path("membership").asText(null);
                         membershipChanges.put(d.stateKey(), membership);
                         wake.add(d.stateKey());
-                        if ("join".equals(membership)) joined.add(d.stateKey());
+                        if (Membership.JOIN.is(membership)) joined.add(d.stateKey());
                         else joined.remove(d.stateKey());
                     }
                 }
