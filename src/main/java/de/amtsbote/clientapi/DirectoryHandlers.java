@@ -12,6 +12,7 @@ import de.amtsbote.http.Req;
 import de.amtsbote.http.Router;
 import de.amtsbote.rooms.PowerLevels;
 import de.amtsbote.rooms.Room;
+import de.amtsbote.rooms.RoomAliases;
 import de.amtsbote.rooms.RoomService;
 import de.amtsbote.storage.DirectoryStore;
 import de.amtsbote.storage.EventStore;
@@ -27,10 +28,12 @@ import java.util.Set;
 public final class DirectoryHandlers implements Handlers {
     private final RoomService rooms;
     private final DirectoryStore directory;
+    private final RoomAliases aliases;
 
     public DirectoryHandlers(RoomService rooms, DirectoryStore directory) {
         this.rooms = rooms;
         this.directory = directory;
+        this.aliases = new RoomAliases(rooms.serverName(), directory);
     }
 
     @Override
@@ -45,12 +48,7 @@ public final class DirectoryHandlers implements Handlers {
         r.client("PUT", "/directory/room/{alias}", USER, req -> {
             String alias = alias(req);
             String roomId = JsonFields.string(req.json(), "room_id");
-            Room room = rooms.room(roomId);
-            if (room == null) throw MatrixException.notFound("Room not found");
-            if (!"join".equals(room.membership(req.userId()))) throw MatrixException.forbidden("You are not in this room");
-            if (!directory.create(alias, roomId, req.userId())) {
-                throw new MatrixException(409, "M_UNKNOWN", "The alias " + alias + " already exists");
-            }
+            aliases.create(req.userId(), alias, rooms.room(roomId));
             return Json.object();
         });
         r.client("DELETE", "/directory/room/{alias}", USER, req -> {

@@ -82,7 +82,8 @@ public final class RoomHandlers implements Handlers {
             return Json.object();
         });
         r.client("PUT", "/rooms/{roomId}/send/{eventType}/{txnId}", USER, req -> {
-            EventDraft.Txn txn = new EventDraft.Txn(req.userId(), req.session().deviceId(), req.path("txnId"));
+            EventDraft.Txn txn = new EventDraft.Txn(req.userId(), req.session().deviceId(),
+                    "/rooms/" + req.path("roomId") + "/send/" + req.path("eventType"), req.path("txnId"));
             String id = actions.sendMessage(req.userId(), req.path("roomId"), req.path("eventType"), req.json(), txn);
             return Json.object().put("event_id", id);
         });
@@ -95,7 +96,8 @@ public final class RoomHandlers implements Handlers {
         r.client("GET", "/rooms/{roomId}/state/{eventType}", USER, req -> getState(req, ""));
         r.client("GET", "/rooms/{roomId}/state/{eventType}/{stateKey}", USER, req -> getState(req, req.path("stateKey")));
         r.client("PUT", "/rooms/{roomId}/redact/{eventId}/{txnId}", USER, req -> {
-            EventDraft.Txn txn = new EventDraft.Txn(req.userId(), req.session().deviceId(), "redact:" + req.path("txnId"));
+            EventDraft.Txn txn = new EventDraft.Txn(req.userId(), req.session().deviceId(),
+                    "/rooms/" + req.path("roomId") + "/redact/" + req.path("eventId"), req.path("txnId"));
             String id = actions.redact(req.userId(), req.path("roomId"), req.path("eventId"),
                     JsonFields.optString(req.jsonOrEmpty(), "reason"), txn);
             return Json.object().put("event_id", id);

@@ -10,9 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param redacts  for m.room.redaction: the event being redacted
  */
 public record EventDraft(String type, String stateKey, ObjectNode content, String redacts, Txn txn) {
-    /** The device-scoped transaction id of PUT /send and /redact. */
-    public record Txn(String userId, String deviceId, String txnId) {
-        String key() { return userId + "\u0000" + deviceId + "\u0000" + txnId; }
+    /**
+     * The transaction id of PUT /send and /redact, scoped (as the spec says) to the device and the HTTP path;
+     * path is the endpoint without the txnId and API version, e.g. /rooms/{roomId}/send/{eventType}.
+     */
+    public record Txn(String userId, String deviceId, String path, String txnId) {
+        String key() { return userId + "\u0000" + deviceId + "\u0000" + path + "\u0000" + txnId; }
     }
 
     public static EventDraft state(String type, String stateKey, ObjectNode content) {

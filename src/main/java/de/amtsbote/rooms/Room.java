@@ -86,6 +86,9 @@ public final class Room {
         return c == null ? null : c.path("membership").asText(null);
     }
 
+    /** The user's membership, or null if they have no member event in the room. */
+    public Membership member(String userId) { return Membership.of(membership(userId)); }
+
     /** Members by membership ("join", "invite", ...). */
     public Map<String, String> memberships() {
         Map<String, String> out = new HashMap<>();

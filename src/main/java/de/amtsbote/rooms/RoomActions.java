@@ -17,11 +17,13 @@ public final class RoomActions {
     private final RoomService rooms;
     private final DirectoryStore directory;
     private final Profiles profiles;
+    private final RoomAliases aliases;
 
     public RoomActions(RoomService rooms, DirectoryStore directory, Profiles profiles) {
         this.rooms = rooms;
         this.directory = directory;
         this.profiles = profiles;
+        this.aliases = new RoomAliases(rooms.serverName(), directory);
     }
 
     /** A room id, or an alias (#name:server) resolved to one; 404 if unknown. */
@@ -38,88 +40,99 @@ public final class RoomActions {
         String roomId = resolve(roomIdOrAlias);
         Room room = rooms.room(roomId);
         if (room == null) throw MatrixException.notFound("Room not found");
-        if ("join".equals(room.membership(userId))) return roomId;
-        ObjectNode content = memberContent("join", userId, reason);
+        if (room.member(userId) == Membership.JOIN) return roomId;
+        ObjectNode content = memberContent(Membership.JOIN, userId, reason);
         setMember(userId, room, userId, content);
         return roomId;
     }
 
     public void invite(String sender, String roomId, String target, String reason, boolean isDirect) {
-        Room room = requireMember(sender, roomId);
+        Room room = rooms.requireJoined(roomId, sender);
         if (profiles.of(target) == null) throw MatrixException.notFound("Unknown user " + target);
-        String current = room.membership(target);
-        if ("join".equals(current)) throw MatrixException.forbidden(target + " is already in the room");
-        if ("ban".equals(current)) throw MatrixException.forbidden(target + " is banned from the room");
-        ObjectNode content = memberContent("invite", target, reason);
+        Membership current = room.member(target);
+        if (current == Membership.JOIN) throw MatrixException.forbidden(target + " is already in the room");
+        if (current == Membership.BAN) throw MatrixException.forbidden(target + " is banned from the room");
+        ObjectNode content = memberContent(Membership.INVITE, target, reason);
         if (isDirect) content.put("is_direct", true);
         setMember(sender, room, target, content);
     }
 
     public void leave(String userId, String roomId, String reason) {
         Room room = rooms.room(roomId);
-        String current = room == null ? null : room.membership(userId);
-        if (current == null || current.equals("leave")) {
+        Membership current = room == null ? null : room.member(userId);
+        if (current == null || current == Membership.LEAVE) {
             throw MatrixException.forbidden("You are not in this room");
         }
-        if (current.equals("ban")) throw MatrixException.forbidden("You are banned from this room");
-        setMember(userId, room, userId, reasonOnly("leave", reason));
+        if (current == Membership.BAN) throw MatrixException.forbidden("You are banned from this room");
+        setMember(userId, room, userId, reasonOnly(Membership.LEAVE, reason));
     }
 
     public void kick(String sender, String roomId, String target, String reason) {
-        Room room = requireMember(sender, roomId);
-        String current = room.membership(target);
-        if (current == null || current.equals("leave") || current.equals("ban")) {
+        Room room = rooms.requireJoined(roomId, sender);
+        Membership current = room.member(target);
+        if (current == null || current == Membership.LEAVE || current == Membership.BAN) {
             throw MatrixException.forbidden(target + " is not in the room");
         }
-        setMember(sender, room, target, reasonOnly("leave", reason));
+        setMember(sender, room, target, reasonOnly(Membership.LEAVE, reason));
     }
 
     public void ban(String sender, String roomId, String target, String reason) {
-        Room room = requireMember(sender, roomId);
-        setMember(sender, room, target, reasonOnly("ban", reason));
+        Room room = rooms.requireJoined(roomId, sender);
+        setMember(sender, room, target, reasonOnly(Membership.BAN, reason));
     }
 
     public void unban(String sender, String roomId, String target, String reason) {
-        Room room = requireMember(sender, roomId);
-        if (!"ban".equals(room.membership(target))) throw MatrixException.forbidden(target + " is not banned");
-        setMember(sender, room, target, reasonOnly("leave", reason));
+        Room room = rooms.requireJoined(roomId, sender);
+        if (room.member(target) != Membership.BAN) throw MatrixException.forbidden(target + " is not banned");
+        setMember(sender, room, target, reasonOnly(Membership.LEAVE, reason));
     }
 
     /** Forget: allowed only once the user is no longer in the room. Nothing is deleted (audit). */
     public void forget(String userId, String roomId) {
         Room room = rooms.room(roomId);
-        String current = room == null ? null : room.membership(userId);
+        Membership current = room == null ? null : room.member(userId);
         if (current == null) throw MatrixException.notFound("Room not found");
-        if (current.equals("join") || current.equals("invite")) {
+        if (current == Membership.JOIN || current == Membership.INVITE) {
             throw new MatrixException(400, "M_UNKNOWN", "Leave the room before forgetting it");
         }
     }
 
     public String sendState(String sender, String roomId, String type, String stateKey, ObjectNode content) {
-        Room room = requireMember(sender, roomId);
-        if (type.equals("m.room.member")) {
-            throw MatrixException.forbidden("Use the membership endpoints (join, invite, leave, kick, ban) instead");
-        }
+        Room room = rooms.requireJoined(roomId, sender);
+        if (type.equals("m.room.member")) checkMemberState(room, stateKey, content);
         if (type.equals("m.room.power_levels")) PowerLevelsShape.check(content);
+        if (type.equals("m.room.canonical_alias") && stateKey.isEmpty()) aliases.checkCanonical(room.roomId(), content);
+        // The same state again (same sender and content) is no change: answer with the existing event.
+        Room.StateEntry current = room.state().get(new StateKey(type, stateKey));
+        if (current != null && current.pdu().path("sender").asText().equals(sender)
+                && current.pdu().path("content").equals(content)) {
+            return current.eventId();
+        }
         return rooms.send(sender, room.roomId(), EventDraft.state(type, stateKey, content));
     }
 
+    /**
+     * m.room.member through PUT /state: a member's own event with membership "join" sets a per-room display
+     * name or avatar; any other membership change is left to the auth rules, as through the dedicated
+     * endpoints (an invite still needs a user that exists).
+     */
+    private void checkMemberState(Room room, String target, ObjectNode content) {
+        if (!content.path("membership").isTextual()) throw MatrixException.badJson("'membership' must be a string");
+        if (!Identifiers.isValidUserId(target)) throw MatrixException.invalidParam("The state key must be a user id");
+        String membership = content.get("membership").textValue();
+        if (Membership.INVITE.is(membership) && profiles.of(target) == null) throw MatrixException.notFound("Unknown user " + target);
+    }
+
     public String sendMessage(String sender, String roomId, String type, ObjectNode content, EventDraft.Txn txn) {
-        Room room = rooms.room(roomId);
-        if (room == null || !"join".equals(room.membership(sender))) {
-            throw MatrixException.forbidden("You are not in this room");
-        }
+        rooms.requireJoined(roomId, sender);
         return rooms.send(sender, roomId, EventDraft.message(type, content, txn));
     }
 
     public String redact(String sender, String roomId, String targetEventId, String reason, EventDraft.Txn txn) {
-        Room room = requireMember(sender, roomId);
+        Room room = rooms.requireJoined(roomId, sender);
         Optional<StoredEvent> target = rooms.store().event(targetEventId);
         if (target.isEmpty() || !target.get().roomId().equals(roomId)) throw MatrixException.notFound("Event not found");
-        PowerLevels pl = PowerLevels.fromState(room.version(), room::stateEvent);
-        if (!target.get().sender().equals(sender) && pl.userLevel(sender) < pl.redactLevel()) {
-            throw MatrixException.forbidden("You may only delete your own messages");
-        }
+        // Who may redact is decided by the EventAuthoriser, as for redactions sent through PUT /send.
         ObjectNode content = Json.object();
         if (room.version().redactsInContent()) content.put("redacts", targetEventId);
         if (reason != null) content.put("reason", reason);
@@ -129,30 +142,22 @@ public final class RoomActions {
     /** New display name or avatar: update the member event in every joined room, as clients expect. */
     public void profileChanged(String userId) {
         for (Map.Entry<String, String> m : rooms.membershipsOf(userId).entrySet()) {
-            if (!m.getValue().equals("join")) continue;
+            if (!Membership.JOIN.is(m.getValue())) continue;
             Room room = rooms.room(m.getKey());
             if (room == null) continue;
             try {
-                setMember(userId, room, userId, memberContent("join", userId, null));
+                setMember(userId, room, userId, memberContent(Membership.JOIN, userId, null));
             } catch (MatrixException e) {
                 // e.g. the room forbids member changes by power level; the profile itself is still updated.
             }
         }
     }
 
-    private Room requireMember(String userId, String roomId) {
-        Room room = rooms.room(roomId);
-        if (room == null || !"join".equals(room.membership(userId))) {
-            throw MatrixException.forbidden("You are not in this room");
-        }
-        return room;
-    }
-
     private void setMember(String sender, Room room, String target, ObjectNode content) {
         rooms.send(sender, room.roomId(), EventDraft.state("m.room.member", target, content));
     }
 
-    private ObjectNode memberContent(String membership, String userId, String reason) {
+    private ObjectNode memberContent(Membership membership, String userId, String reason) {
         ObjectNode c = reasonOnly(membership, reason);
         Profiles.Profile p = profiles.of(userId);
         if (p != null) {
@@ -162,9 +167,9 @@ public final class RoomActions {
         return c;
     }
 
-    private static ObjectNode reasonOnly(String membership, String reason) {
+    private static ObjectNode reasonOnly(Membership membership, String reason) {
         ObjectNode c = Json.object();
-        c.put("membership", membership);
+        c.put("membership", membership.value());
         if (reason != null && !reason.isEmpty()) c.put("reason", reason);
         return c;
     }
@@ -176,5 +181,5 @@ public final class RoomActions {
     public Profiles profiles() { return profiles; }
 
     /** Helper for createRoom: member content with profile. */
-    ObjectNode memberContentFor(String membership, String userId) { return memberContent(membership, userId, null); }
+    ObjectNode memberContentFor(Membership membership, String userId) { return memberContent(membership, userId, null); }
 }

@@ -77,7 +77,7 @@ public final class RoomCreator {
             invites.forEach(extra::add);
         }
         drafts.add(EventDraft.state("m.room.create", "", create));
-        drafts.add(EventDraft.state("m.room.member", creator, actions.memberContentFor("join", creator)));
+        drafts.add(EventDraft.state("m.room.member", creator, actions.memberContentFor(Membership.JOIN, creator)));
         drafts.add(EventDraft.state("m.room.power_levels", "", powerLevels(version, creator, preset, invites,
                 object(body, "power_level_content_override"))));
         if (alias != null) {
@@ -128,7 +128,7 @@ public final class RoomCreator {
             drafts.add(EventDraft.state("m.room.topic", "", t));
         }
         for (String invitee : invites) {
-            ObjectNode c = actions.memberContentFor("invite", invitee);
+            ObjectNode c = actions.memberContentFor(Membership.INVITE, invitee);
             if (isDirect) c.put("is_direct", true);
             drafts.add(EventDraft.state("m.room.member", invitee, c));
         }

@@ -1,7 +1,6 @@
 package de.amtsbote.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.http.MatrixException;
 import de.amtsbote.storage.Database;
@@ -33,7 +32,6 @@ public final class RoomService {
 
     private final EventStore store;
     private final Database db;
-    private final ServerSigningKey key;
     private final String serverName;
     private final Notifier notifier;
     private volatile NotificationPolicy notificationPolicy = (room, state, event, joined) -> List.of();
@@ -44,13 +42,16 @@ public final class RoomService {
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> membershipPos = new ConcurrentHashMap<>();
     /** In-flight sends by transaction, so a retry that arrives before the first finished gets the same event. */
     private final ConcurrentHashMap<String, CompletableFuture<String>> inflight = new ConcurrentHashMap<>();
+    private final EventBuilder builder;
+    private final EventAuthoriser authoriser;
 
     public RoomService(EventStore store, Database db, ServerSigningKey key, String serverName, Notifier notifier) {
         this.store = store;
         this.db = db;
-        this.key = key;
         this.serverName = serverName;
         this.notifier = notifier;
+        this.builder = new EventBuilder(key, serverName);
+        this.authoriser = new EventAuthoriser(store);
         for (String[] m : store.allMemberships()) {
             memberships.computeIfAbsent(m[1], k -> new ConcurrentHashMap<>()).put(m[0], m[2]);
             membershipPos.computeIfAbsent(m[1], k -> new ConcurrentHashMap<>()).put(m[0], Long.parseLong(m[3]));
@@ -63,6 +64,11 @@ public final class RoomService {
         Long p = m == null ? null : m.get(roomId);
         return p == null ? 0 : p;
     }
+
+    /** Where origin_server_ts comes from; tests fix it to provoke events created in the same millisecond. */
+    private volatile java.util.function.LongSupplier clock = System::currentTimeMillis;
+
+    public void useClock(java.util.function.LongSupplier clock) { this.clock = clock; }
 
     public void setNotificationPolicy(NotificationPolicy policy) { this.notificationPolicy = policy; }
 
@@ -97,6 +103,13 @@ public final class RoomService {
         return rooms.computeIfAbsent(roomId, this::load);
     }
 
+    /** The room if the user is joined to it; 403 M_FORBIDDEN otherwise (also for unknown rooms, as the spec does). */
+    public Room requireJoined(String roomId, String userId) {
+        Room r = roomId == null ? null : room(roomId);
+        if (r == null || r.member(userId) != Membership.JOIN) throw MatrixException.forbidden("You are not in this room");
+        return r;
+    }
+
     /** The room or 404 M_NOT_FOUND. */
     public Room requireRoom(String roomId) {
         Room r = roomId == null ? null : room(roomId);
@@ -114,7 +127,7 @@ public final class RoomService {
             // A redacted state event counts in its redacted form, for the auth rules and for clients alike.
             ObjectNode pdu = e.redactedBy() == null ? e.pdu() : Redaction.redact(v, e.pdu());
             state.put(new StateKey(e.type(), e.stateKey()), new Room.StateEntry(e.eventId(), pdu));
-            if (e.type().equals("m.room.member") && "join".equals(e.pdu().path("content").path("membership").asText())) {
+            if (e.type().equals("m.room.member") && Membership.JOIN.is(e.pdu().path("content").path("membership").asText())) {
                 room.joined.add(e.stateKey());
             }
         }
@@ -140,8 +153,9 @@ public final class RoomService {
         if (other != null) return await(other);
         try {
             // Owning the transaction now: a finished earlier attempt is in the store, a running one in inflight.
-            Optional<String> done = store.txnEventId(draft.txn().userId(), draft.txn().deviceId(), draft.txn().txnId());
-            String eventId = done.isPresent() ? done.get() : append(room, sender, List.of(draft), null).getFirst();
+            Optional<String> done = store.txnEventId(draft.txn().userId(), draft.txn().deviceId(),
+                    draft.txn().path(), draft.txn().txnId());
+            String eventId = done.isPresent() ? done.get() : appendOnce(room, sender, draft);
             mine.complete(eventId);
             return eventId;
         } catch (RuntimeException e) {
@@ -149,6 +163,20 @@ public final class RoomService {
             throw e;
         } finally {
             inflight.remove(key, mine);
+        }
+    }
+
+    /**
+     * Appends a transaction's event. Should the unique (sender, device, path, txnId) index refuse it anyway
+     * (a retry racing a room reload), the stored event of the first attempt is the answer, not an error.
+     */
+    private String appendOnce(Room room, String sender, EventDraft draft) {
+        try {
+            return append(room, sender, List.of(draft), null).getFirst();
+        } catch (MatrixException e) {
+            EventDraft.Txn t = draft.txn();
+            if (e.status() < 500) throw e;
+            return store.txnEventId(t.userId(), t.deviceId(), t.path(), t.txnId()).orElseThrow(() -> e);
         }
     }
 
@@ -169,10 +197,36 @@ public final class RoomService {
      * transaction: a room exists completely or not at all.
      */
     public String createRoom(String creator, RoomVersion version, List<EventDraft> drafts, CreateHook hook) {
-        String provisionalId = "!" + de.amtsbote.users.Tokens.random(18) + ":" + serverName;
-        Room room = new Room(provisionalId, version);
-        append(room, creator, drafts, hook);
-        return room.roomId;
+        for (int attempt = 1; ; attempt++) {
+            String provisionalId = "!" + de.amtsbote.users.Tokens.random(18) + ":" + serverName;
+            Room room = new Room(provisionalId, version);
+            try {
+                append(room, creator, withNonce(version, drafts), hook);
+                return room.roomId;
+            } catch (RoomIdTaken e) {
+                if (attempt == 3) throw new MatrixException(500, "M_UNKNOWN", "Could not find a free room id; please retry");
+            }
+        }
+    }
+
+    /**
+     * In v12 the room id is the hash of the create event, so two rooms created by one user in the same
+     * millisecond with the same options would get the same id. A random field in the create content (custom,
+     * namespaced keys are allowed there) makes every create event unique.
+     */
+    private static List<EventDraft> withNonce(RoomVersion version, List<EventDraft> drafts) {
+        if (!version.roomIdIsCreateEventHash()) return drafts;
+        List<EventDraft> out = new ArrayList<>(drafts);
+        EventDraft create = out.getFirst();
+        ObjectNode content = create.content().deepCopy();
+        content.put("de.amtsbote.nonce", de.amtsbote.users.Tokens.random(16));
+        out.set(0, new EventDraft(create.type(), create.stateKey(), content, create.redacts(), create.txn()));
+        return out;
+    }
+
+    /** A new room's id is already in use (only possible if two create events were identical). */
+    private static final class RoomIdTaken extends RuntimeException {
+        RoomIdTaken() { super(null, null, false, false); }
     }
 
     /** Extra writes that belong to a new room (alias, directory listing), in the room's transaction. */
@@ -200,64 +254,22 @@ public final class RoomService {
             String roomId = room.roomId;
             List<NewEvent> rows = new ArrayList<>();
             List<List<EventStore.Notification>> notifications = new ArrayList<>();
-            long now = System.currentTimeMillis();
+            long now = clock.getAsLong();
             for (EventDraft d : drafts) {
-                boolean isCreate = d.type().equals("m.room.create") && "".equals(d.stateKey());
-                ObjectNode pdu = Json.object();
-                pdu.put("type", d.type());
-                if (!(isCreate && room.version.roomIdIsCreateEventHash())) pdu.put("room_id", roomId);
-                pdu.put("sender", sender);
-                if (d.stateKey() != null) pdu.put("state_key", d.stateKey());
-                pdu.set("content", d.content());
-                pdu.put("origin_server_ts", now);
-                pdu.put("depth", depth + 1);
-                ArrayNode prev = pdu.putArray("prev_events");
-                if (head != null) prev.add(head);
-                if (d.redacts() != null && !room.version.redactsInContent()) pdu.put("redacts", d.redacts());
-                ArrayNode auth = pdu.putArray("auth_events");
-                for (StateKey k : AuthRules.authEventSelection(room.version, pdu)) {
-                    Room.StateEntry e = state.get(k);
-                    if (e != null) auth.add(e.eventId());
-                }
-                ObjectNode unsigned = Json.object();
-                Room.StateEntry previous = d.stateKey() == null ? null : state.get(new StateKey(d.type(), d.stateKey()));
-                if (previous != null) {
-                    unsigned.set("prev_content", previous.pdu().get("content"));
-                    unsigned.put("replaces_state", previous.eventId());
-                    unsigned.put("prev_sender", previous.pdu().path("sender").asText());
-                }
-                try {
-                    CanonicalJson.validate(d.content());
-                } catch (IllegalArgumentException e) {
-                    throw MatrixException.badJson("Event content is not valid: " + e.getMessage());
-                }
-                EventHashing.hashAndSign(room.version, pdu, key, serverName);
-                try {
-                    EventLimits.check(pdu);
-                } catch (IllegalArgumentException e) {
-                    throw MatrixException.tooLarge("Event is too large: " + e.getMessage());
-                }
-                final Map<StateKey, Room.StateEntry> current = state;
-                try {
-                    AuthRules.check(room.version, pdu, (t, k) -> {
-                        Room.StateEntry e = current.get(new StateKey(t, k));
-                        if (e == null) return null;
-                        // The create event with its id, so the auth rules need not hash it again for every event.
-                        return t.equals("m.room.create") && k.isEmpty() ? room.createWithId(e) : e.pdu();
-                    });
-                } catch (AuthException e) {
-                    throw MatrixException.forbidden(e.getMessage());
-                }
-                String eventId = EventHashing.eventId(room.version, pdu);
-                if (isCreate && creating != null && room.version.roomIdIsCreateEventHash()) {
+                // 1. build, 2. authorise (every event type, whatever endpoint it came from), 3. apply to the
+                // working copy of the room; persisting and publishing follow for the whole batch.
+                EventBuilder.Built built = builder.build(room.version, roomId, state, head, depth, sender, d, now);
+                authoriser.authorise(room, state, built);
+                ObjectNode pdu = built.pdu();
+                String eventId = built.eventId();
+                if (built.isCreate() && creating != null && room.version.roomIdIsCreateEventHash()) {
                     roomId = "!" + eventId.substring(1);
                 }
-                if (!unsigned.isEmpty()) pdu.set("unsigned", unsigned);
-                if (d.redacts() != null) {
+                if (built.redacts() != null) {
                     // Redacting a current state event (a topic, a name) redacts the room's state too.
                     for (var entry : state.entrySet()) {
-                        if (entry.getValue().eventId().equals(d.redacts())) {
-                            entry.setValue(new Room.StateEntry(d.redacts(), Redaction.redact(room.version, entry.getValue().pdu())));
+                        if (entry.getValue().eventId().equals(built.redacts())) {
+                            entry.setValue(new Room.StateEntry(built.redacts(), Redaction.redact(room.version, entry.getValue().pdu())));
                             break;
                         }
                     }
@@ -269,7 +281,7 @@ public final class RoomService {
                         membership = d.content().path("membership").asText(null);
                         membershipChanges.put(d.stateKey(), membership);
                         wake.add(d.stateKey());
-                        if ("join".equals(membership)) joined.add(d.stateKey());
+                        if (Membership.JOIN.is(membership)) joined.add(d.stateKey());
                         else joined.remove(d.stateKey());
                     }
                 }
@@ -283,8 +295,8 @@ public final class RoomService {
                 }
                 EventDraft.Txn txn = d.txn();
                 rows.add(new NewEvent(eventId, roomId, d.type(), d.stateKey(), sender, now, depth + 1, relatesTo, relType,
-                        d.redacts(), membership, txn == null ? null : txn.deviceId(),
-                        txn == null ? null : txn.txnId(), pdu));
+                        built.redacts(), membership, txn == null ? null : txn.deviceId(),
+                        txn == null ? null : txn.path(), txn == null ? null : txn.txnId(), pdu));
                 notifications.add(notificationPolicy.notificationsFor(room, state, pdu, joined));
                 eventIds.add(eventId);
                 head = eventId;
@@ -297,8 +309,9 @@ public final class RoomService {
             // thread runs again, and they must find the new state and memberships. The next sender can build
             // on these events while they are written; if the write fails, the room is reloaded.
             if (creating != null) {
+                // Nothing has changed yet, so a taken id can still be given up for a fresh attempt.
+                if (room(roomId) != null || rooms.putIfAbsent(roomId, room) != null) throw new RoomIdTaken();
                 room.roomIdAssigned(roomId);
-                rooms.put(roomId, room);
             }
             room.state = Map.copyOf(state);
             room.joined.retainAll(joined);
@@ -308,35 +321,7 @@ public final class RoomService {
             for (var m : membershipChanges.entrySet()) {
                 memberships.computeIfAbsent(m.getKey(), k -> new ConcurrentHashMap<>()).put(finalRoomId, m.getValue());
             }
-            written = db.writeAsync(ctx -> {
-                if (creating != null) store.insertRoom(ctx, finalRoomId, room.version.id(), creator, now);
-                long[] positions = new long[rows.size()];
-                for (int i = 0; i < rows.size(); i++) {
-                    positions[i] = store.insertEvent(ctx, rows.get(i));
-                    store.insertNotifications(ctx, finalRoomId, positions[i], notifications.get(i));
-                }
-                if (creating != null) creating.run(ctx, finalRoomId);
-                long last = positions[positions.length - 1];
-                // In-memory hints are updated before the commit is published: readers bound every read by the
-                // published position, so an early hint is harmless, while a late one would let a /sync move its
-                // token past events it never saw. Wakes come after publishing, so a woken /sync sees the events.
-                for (int i = 0; i < rows.size(); i++) {
-                    NewEvent n = rows.get(i);
-                    room.recent.append(new StoredEvent(positions[i], n.eventId(), n.roomId(), n.type(), n.stateKey(),
-                            n.sender(), null, n.txnDevice(), n.txnId(), n.pdu()));
-                    if (n.redacts() != null) room.recent.redacted(n.redacts(), n.eventId());
-                    if (n.membership() != null) {
-                        membershipPos.computeIfAbsent(n.stateKey(), k -> new ConcurrentHashMap<>())
-                                .put(n.roomId(), positions[i]);
-                    }
-                    if (!notifications.get(i).isEmpty()) {
-                        notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
-                    }
-                }
-                if (last > room.lastStreamPos) room.lastStreamPos = last;
-                ctx.afterCommit(() -> notifier.wake(wake));
-                return positions;
-            });
+            written = persist(room, finalRoomId, creator, now, rows, notifications, wake, creating);
         } finally {
             room.lock.unlock();
         }
@@ -351,6 +336,43 @@ public final class RoomService {
             throw new MatrixException(500, "M_UNKNOWN", "The message could not be stored; please retry");
         }
         return eventIds;
+    }
+
+    /**
+     * Queues the write of built and authorised events (with the room row and the create hook for a new room)
+     * and publishes them: in-memory hints inside the write, wakes after the commit.
+     */
+    private CompletableFuture<long[]> persist(Room room, String finalRoomId, String creator, long now, List<NewEvent> rows,
+            List<List<EventStore.Notification>> notifications, Set<String> wake, CreateHook creating) {
+        return db.writeAsync(ctx -> {
+            if (creating != null) store.insertRoom(ctx, finalRoomId, room.version.id(), creator, now);
+            long[] positions = new long[rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                positions[i] = store.insertEvent(ctx, rows.get(i));
+                store.insertNotifications(ctx, finalRoomId, positions[i], notifications.get(i));
+            }
+            if (creating != null) creating.run(ctx, finalRoomId);
+            long last = positions[positions.length - 1];
+            // In-memory hints are updated before the commit is published: readers bound every read by the
+            // published position, so an early hint is harmless, while a late one would let a /sync move its
+            // token past events it never saw. Wakes come after publishing, so a woken /sync sees the events.
+            for (int i = 0; i < rows.size(); i++) {
+                NewEvent n = rows.get(i);
+                room.recent.append(new StoredEvent(positions[i], n.eventId(), n.roomId(), n.type(), n.stateKey(),
+                        n.sender(), null, n.txnDevice(), n.txnId(), n.pdu()));
+                if (n.redacts() != null) room.recent.redacted(n.redacts(), n.eventId());
+                if (n.membership() != null) {
+                    membershipPos.computeIfAbsent(n.stateKey(), k -> new ConcurrentHashMap<>())
+                            .put(n.roomId(), positions[i]);
+                }
+                if (!notifications.get(i).isEmpty()) {
+                    notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
+                }
+            }
+            if (last > room.lastStreamPos) room.lastStreamPos = last;
+            ctx.afterCommit(() -> notifier.wake(wake));
+            return positions;
+        });
     }
 
     private void reloadMemberships(String roomId) {

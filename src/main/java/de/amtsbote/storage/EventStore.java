@@ -16,7 +16,7 @@ public interface EventStore {
     /** An event to insert. membership is the content.membership of m.room.member events, else null. */
     record NewEvent(String eventId, String roomId, String type, String stateKey, String sender, long originTs,
                     long depth, String relatesTo, String relType, String redacts, String membership,
-                    String txnDevice, String txnId, ObjectNode pdu) {}
+                    String txnDevice, String txnPath, String txnId, ObjectNode pdu) {}
 
     record RoomRow(String roomId, String version, String creator, long createdTs, boolean isPublic) {}
 
@@ -65,7 +65,8 @@ public interface EventStore {
     /** The room's state as of stream position upTo: per (type, state_key) the newest event at or before it. */
     List<StoredEvent> stateAt(String roomId, long upTo);
 
-    Optional<String> txnEventId(String userId, String deviceId, String txnId);
+    /** The event a transaction (device + HTTP path + txnId) created, if any. */
+    Optional<String> txnEventId(String userId, String deviceId, String txnPath, String txnId);
 
     /** Child events relating to eventId, newest first if backwards; relType/eventType may be null. */
     List<StoredEvent> relations(String roomId, String eventId, String relType, String eventType, long after,

@@ -34,7 +34,7 @@ class StoresTest {
         pdu.put("type", type);
         pdu.putObject("content").put("membership", membership);
         return new EventStore.NewEvent(id, room, type, stateKey, "@a:x", 1, 1, null, null, null, membership,
-                null, null, pdu);
+                null, null, null, pdu);
     }
 
     @ParameterizedTest

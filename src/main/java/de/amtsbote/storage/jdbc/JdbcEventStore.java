@@ -38,9 +38,9 @@ public final class JdbcEventStore implements EventStore {
     public long insertEvent(WriteContext ctx, NewEvent e) throws SQLException {
         long pos = ctx.nextStreamPos();
         Q.update(ctx, "INSERT INTO events (stream_pos, event_id, room_id, type, state_key, sender, origin_ts, depth,"
-                + " relates_to, rel_type, txn_device, txn_id, json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                + " relates_to, rel_type, txn_device, txn_path, txn_id, json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 pos, e.eventId(), e.roomId(), e.type(), e.stateKey(), e.sender(), e.originTs(), e.depth(),
-                e.relatesTo(), e.relType(), e.txnDevice(), e.txnId(), Json.write(e.pdu()));
+                e.relatesTo(), e.relType(), e.txnDevice(), e.txnPath(), e.txnId(), Json.write(e.pdu()));
         if (e.stateKey() != null) {
             Q.update(ctx, "INSERT INTO current_state (room_id, type, state_key, event_id, stream_pos, membership)"
                     + " VALUES (?,?,?,?,?,?) ON CONFLICT (room_id, type, state_key) DO UPDATE SET"
@@ -143,9 +143,9 @@ public final class JdbcEventStore implements EventStore {
     }
 
     @Override
-    public Optional<String> txnEventId(String userId, String deviceId, String txnId) {
-        return db.read(c -> Q.one(c, "SELECT event_id FROM events WHERE sender = ? AND txn_device = ? AND txn_id = ?",
-                rs -> rs.getString(1), userId, deviceId, txnId));
+    public Optional<String> txnEventId(String userId, String deviceId, String txnPath, String txnId) {
+        return db.read(c -> Q.one(c, "SELECT event_id FROM events WHERE sender = ? AND txn_device = ? AND txn_path = ?"
+                + " AND txn_id = ?", rs -> rs.getString(1), userId, deviceId, txnPath, txnId));
     }
 
     @Override
