@@ -85,8 +85,11 @@ public final class Req {
                 byte[] b = in.readNBytes(maxBodyBytes + 1);
                 if (b.length > maxBodyBytes) throw MatrixException.tooLarge("Request body is too large");
                 body = b;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException | RuntimeException e) {
+                BrokenRequestException broken = BrokenRequestException.from(e);
+                if (broken != null) throw broken;
+                if (e instanceof IOException io) throw new UncheckedIOException(io);
+                throw (RuntimeException) e;
             }
         }
         return body;
