@@ -56,7 +56,10 @@ public final class HttpServer implements AutoCloseable {
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
         // Matrix identifiers may legitimately contain characters that Jetty's strict mode calls ambiguous.
-        hc.setUriCompliance(UriCompliance.LEGACY);
+        // Badly encoded paths are let through to the Router, whose strict decoder (util.Text) answers them
+        // with M_INVALID_PARAM like any other bad parameter.
+        hc.setUriCompliance(UriCompliance.LEGACY.with("amtsbote", UriCompliance.Violation.BAD_UTF8_ENCODING,
+                UriCompliance.Violation.TRUNCATED_UTF8_ENCODING, UriCompliance.Violation.BAD_PERCENT_ENCODING));
         // Jetty's per-connection header cache costs ~40 KiB per connection; with 10,000 idle long-polls that
         // is 400 MiB for a small speed-up in header parsing.
         hc.setHeaderCacheSize(0);

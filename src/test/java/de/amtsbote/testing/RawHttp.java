@@ -86,7 +86,7 @@ public final class RawHttp {
             }
             // With a known length, wait briefly for the close that should follow, but don't hang on keep-alive.
             if (headEnd >= 0 && contentLength >= 0 && buf.size() >= headEnd + 4 + contentLength) {
-                socket.setSoTimeout(1000);
+                socket.setSoTimeout(300);
                 closed = waitForClose(in);
                 break;
             }
