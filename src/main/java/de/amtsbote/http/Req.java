@@ -33,6 +33,9 @@ public final class Req {
 
     public String path(String name) { return pathParams.get(name); }
 
+    /** The request path as sent (still percent-encoded), without the query. */
+    public String requestPath() { return jetty.getHttpURI().getPath(); }
+
     public String query(String name) {
         List<String> v = query.get(name);
         return v == null || v.isEmpty() ? null : v.getFirst();
