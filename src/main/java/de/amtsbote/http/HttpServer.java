@@ -56,7 +56,10 @@ public final class HttpServer implements AutoCloseable {
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
         // Matrix identifiers may legitimately contain characters that Jetty's strict mode calls ambiguous.
-        hc.setUriCompliance(UriCompliance.LEGACY);
+        // Badly encoded paths are let through to the Router, whose strict decoder (util.Text) answers them
+        // with M_INVALID_PARAM like any other bad parameter.
+        hc.setUriCompliance(UriCompliance.LEGACY.with("amtsbote", UriCompliance.Violation.BAD_UTF8_ENCODING,
+                UriCompliance.Violation.TRUNCATED_UTF8_ENCODING, UriCompliance.Violation.BAD_PERCENT_ENCODING));
         // Jetty's per-connection header cache costs ~40 KiB per connection; with 10,000 idle long-polls that
         // is 400 MiB for a small speed-up in header parsing.
         hc.setHeaderCacheSize(0);
@@ -66,18 +69,10 @@ public final class HttpServer implements AutoCloseable {
         connector.setIdleTimeout(idleTimeoutMs);
         connector.setAcceptQueueSize(4096);
         server.addConnector(connector);
-        // Requests Jetty itself refuses (malformed URI, bad headers) also get a Matrix error, not an HTML page.
-        server.setErrorHandler(new org.eclipse.jetty.server.handler.ErrorHandler() {
-            @Override
-            protected void generateResponse(Request request, Response response, int code, String message,
-                                            Throwable cause, Callback callback) {
-                byte[] body = Json.bytes(error(code == 404 ? "M_UNRECOGNIZED" : code == 413 ? "M_TOO_LARGE" : "M_UNKNOWN",
-                        code == 400 ? "Malformed request" : "Request refused (HTTP " + code + ")"));
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-                response.getHeaders().put("Access-Control-Allow-Origin", "*");
-                response.write(true, ByteBuffer.wrap(body), callback);
-            }
-        });
+        // Requests Jetty itself refuses (malformed URI, bad headers, too long) also get a Matrix error, not an
+        // HTML page or an empty body, and the connection is closed: after a framing error the byte stream
+        // cannot be trusted to find the next request.
+        server.setErrorHandler(new JettyErrors());
         server.setHandler(new Handler.Abstract(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING) {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -96,18 +91,32 @@ public final class HttpServer implements AutoCloseable {
         Resp resp;
         String method = request.getMethod();
         String path = request.getHttpURI().getPath();
+        BrokenRequestException broken = null;
         try {
             resp = route(request, method, path);
         } catch (MatrixException e) {
+            if (e instanceof BrokenRequestException b) broken = b;
             resp = Resp.json(e.status(), e.body());
         } catch (InterruptedException e) {
             // The server is stopping while this request waited (a long-poll).
             resp = Resp.json(503, error("M_UNKNOWN", "The server is restarting, please retry"));
         } catch (Throwable t) {
-            LOG.log(Level.SEVERE, "request failed: " + method + " " + path, t);
-            resp = Resp.json(500, error("M_UNKNOWN", "Internal server error"));
+            broken = BrokenRequestException.from(t);
+            if (broken != null) {
+                resp = Resp.json(broken.status(), broken.body());
+            } else {
+                LOG.log(Level.SEVERE, "request failed: " + method + " " + path, t);
+                resp = Resp.json(500, error("M_UNKNOWN", "Internal server error"));
+            }
         }
-        if (resp.status >= 400 && !method.equals("GET") && !method.equals("HEAD")) drainBody(request);
+        if (broken != null) {
+            // One quiet line: anyone can send these without a token; a stack trace each would flood the log.
+            String reason = broken.getMessage();
+            LOG.fine(() -> "broken request: " + method + " " + path + ": " + reason);
+            resp.header("Connection", "close");
+        } else if (resp.status >= 400 && !method.equals("GET") && !method.equals("HEAD")) {
+            drainBody(request);
+        }
         send(request, response, callback, resp);
     }
 
@@ -211,6 +220,39 @@ public final class HttpServer implements AutoCloseable {
             // The client went away mid-response, or similar; nothing more can be sent.
             LOG.log(Level.FINE, "response failed", t);
             callback.failed(t);
+        }
+    }
+
+    /** Jetty's own refusals (before or instead of our handler) as Matrix errors with Connection: close. */
+    private static final class JettyErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
+        @Override
+        public boolean errorPageForMethod(String method) {
+            return true; // Jetty's default answers PUT/DELETE with an empty body.
+        }
+
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message,
+                                        Throwable cause, Callback callback) {
+            var h = response.getHeaders();
+            h.put(HttpHeader.CONTENT_TYPE, "application/json");
+            h.put("Access-Control-Allow-Origin", "*");
+            h.put(HttpHeader.CONNECTION, "close");
+            response.write(true, ByteBuffer.wrap(body(code)), callback);
+        }
+
+        private static byte[] body(int code) {
+            String errcode = switch (code) {
+                case 404 -> "M_UNRECOGNIZED";
+                case 413 -> "M_TOO_LARGE";
+                default -> "M_UNKNOWN";
+            };
+            String message = switch (code) {
+                case 400 -> "Malformed request";
+                case 414 -> "Request URI is too long";
+                case 431 -> "Request headers are too large";
+                default -> "Request refused (HTTP " + code + ")";
+            };
+            return Json.bytes(error(errcode, message));
         }
     }
 

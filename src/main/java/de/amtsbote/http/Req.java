@@ -3,11 +3,10 @@ package de.amtsbote.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.util.Json;
+import de.amtsbote.util.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +32,9 @@ public final class Req {
     public String method() { return jetty.getMethod(); }
 
     public String path(String name) { return pathParams.get(name); }
+
+    /** The request path as sent (still percent-encoded), without the query. */
+    public String requestPath() { return jetty.getHttpURI().getPath(); }
 
     public String query(String name) {
         List<String> v = query.get(name);
@@ -85,8 +87,11 @@ public final class Req {
                 byte[] b = in.readNBytes(maxBodyBytes + 1);
                 if (b.length > maxBodyBytes) throw MatrixException.tooLarge("Request body is too large");
                 body = b;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException | RuntimeException e) {
+                BrokenRequestException broken = BrokenRequestException.from(e);
+                if (broken != null) throw broken;
+                if (e instanceof IOException io) throw new UncheckedIOException(io);
+                throw (RuntimeException) e;
             }
         }
         return body;
@@ -95,17 +100,35 @@ public final class Req {
     /** The body as a stream, for uploads that enforce their own size limit. */
     public InputStream bodyStream() { return Request.asInputStream(jetty); }
 
-    /** The body parsed as a JSON object; M_NOT_JSON if it is not JSON, M_BAD_JSON if not an object. */
+    /**
+     * The body parsed as a JSON object; M_NOT_JSON if it is not JSON, M_BAD_JSON if not an object or if it
+     * holds text no database can store the same way (invalid UTF-8, NUL, lone surrogates: see {@link Text}).
+     */
     public ObjectNode json() {
         byte[] b = body();
+        String text;
+        try {
+            text = Text.utf8(b);
+        } catch (IllegalArgumentException e) {
+            throw MatrixException.badJson("Request body " + e.getMessage());
+        }
         JsonNode node;
         try {
-            node = Json.parse(b);
+            node = Json.parse(text);
         } catch (UncheckedIOException e) {
+            // Jackson refuses a lone surrogate escape in a field name while parsing; it is the same fault
+            // as one in a value, which Text.check finds after parsing.
+            String why = String.valueOf(e.getCause() == null ? null : e.getCause().getMessage());
+            if (why.contains("surrogate")) throw MatrixException.badJson("Request body contains an unpaired surrogate");
             throw MatrixException.notJson("Request body is not valid JSON");
         }
         if (node == null || node.isMissingNode()) throw MatrixException.notJson("Request body is empty, expected JSON");
         if (!(node instanceof ObjectNode o)) throw MatrixException.badJson("Request body must be a JSON object");
+        try {
+            Text.check(o);
+        } catch (IllegalArgumentException e) {
+            throw MatrixException.badJson("Request body " + e.getMessage());
+        }
         return o;
     }
 
@@ -115,18 +138,24 @@ public final class Req {
         return json();
     }
 
+    /** Query parameters, strictly decoded: malformed escapes, invalid UTF-8, NUL, lone surrogates → 400. */
     private static Map<String, List<String>> parseQuery(String q) {
         Map<String, List<String>> out = new HashMap<>();
         if (q == null || q.isEmpty()) return out;
         for (String pair : q.split("&")) {
             if (pair.isEmpty()) continue;
             int eq = pair.indexOf('=');
+            String k;
             try {
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                k = Text.percentDecode(eq < 0 ? pair : pair.substring(0, eq), true);
+            } catch (IllegalArgumentException e) {
+                throw MatrixException.invalidParam("A query parameter name " + e.getMessage());
+            }
+            try {
+                String v = eq < 0 ? "" : Text.percentDecode(pair.substring(eq + 1), true);
                 out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
             } catch (IllegalArgumentException e) {
-                throw MatrixException.invalidParam("Malformed query string");
+                throw MatrixException.invalidParam("Query parameter '" + k + "' " + e.getMessage());
             }
         }
         return out;

@@ -1,7 +1,6 @@
 package de.amtsbote.http;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import de.amtsbote.util.Text;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,11 +77,10 @@ public final class Router {
     }
 
     private static String decode(String segment) {
-        if (segment.indexOf('%') < 0) return segment;
         try {
-            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+            return Text.percentDecode(segment, false);
         } catch (IllegalArgumentException e) {
-            throw MatrixException.invalidParam("Malformed percent-encoding in path");
+            throw MatrixException.invalidParam("A path segment " + e.getMessage());
         }
     }
 }
