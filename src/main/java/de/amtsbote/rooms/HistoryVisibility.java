@@ -30,18 +30,10 @@ public final class HistoryVisibility {
         public boolean canSee(StoredEvent e) {
             // Users always see their own membership changes (an invite, their leave, a kick or ban).
             if (e.type().equals("m.room.member") && userId.equals(e.stateKey())) return true;
-            String visibility = "shared";
-            for (StoredEvent v : visibilityEvents) {
-                // The visibility in force when the event was sent (its own change applies from the next one).
-                if (v.streamPos() >= e.streamPos()) break;
-                visibility = visibilityOf(v);
-            }
+            // The visibility in force when the event was sent (its own change applies from the next one).
+            String visibility = visibilityAt(e.streamPos() - 1);
             if (visibility.equals("world_readable")) return true;
-            String membershipAt = null;
-            for (StoredEvent m : memberEvents) {
-                if (m.streamPos() > e.streamPos()) break;
-                membershipAt = membership(m);
-            }
+            String membershipAt = membershipAt(e.streamPos());
             if ("join".equals(membershipAt)) return true;
             if (visibility.equals("invited") && "invite".equals(membershipAt)) return true;
             if (visibility.equals("shared")) {
@@ -96,14 +88,16 @@ public final class HistoryVisibility {
             return visibilityEvents.isEmpty() ? "shared" : visibilityOf(visibilityEvents.getLast());
         }
 
-        /** The history visibility in force at a position (including a change at exactly that position). */
+        /** The history visibility as of a position (including a change at exactly that position). */
         private String visibilityAt(long pos) {
-            String visibility = "shared";
-            for (StoredEvent v : visibilityEvents) {
-                if (v.streamPos() > pos) break;
-                visibility = visibilityOf(v);
-            }
-            return visibility;
+            StoredEvent v = lastAtOrBefore(visibilityEvents, pos);
+            return v == null ? "shared" : visibilityOf(v);
+        }
+
+        /** The user's membership as of a position (including a change at exactly that position), or null. */
+        private String membershipAt(long pos) {
+            StoredEvent m = lastAtOrBefore(memberEvents, pos);
+            return m == null ? null : membership(m);
         }
 
         public List<StoredEvent> filter(List<StoredEvent> events) {
@@ -116,6 +110,20 @@ public final class HistoryVisibility {
     }
 
     public Checker forUser(String roomId, String userId) { return new Checker(roomId, userId); }
+
+    /**
+     * The one fold over a state key's history: its newest event at or before pos (histories are oldest first).
+     * The same answer as {@link RoomStates} for that key; reading just the two keys this class needs keeps
+     * paging cheap (two indexed reads per request instead of a state query per event).
+     */
+    private static StoredEvent lastAtOrBefore(List<StoredEvent> history, long pos) {
+        StoredEvent found = null;
+        for (StoredEvent e : history) {
+            if (e.streamPos() > pos) break;
+            found = e;
+        }
+        return found;
+    }
 
     private static String membership(StoredEvent member) {
         return member.pdu().path("content").path("membership").asText();

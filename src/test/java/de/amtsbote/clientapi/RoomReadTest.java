@@ -182,4 +182,27 @@ class RoomReadTest {
                     Json.object().put("msgtype", "m.text").put("body", "x")), 403, "M_FORBIDDEN");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void invitedUsersOfAnInvitedHistoryRoomSeeStateAndEventsFromTheirInvite(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String alice = s.userToken("alice");
+            String carol = s.userToken("carol");
+            String roomId = room(s, alice);
+            state(s, alice, roomId, "m.room.history_visibility", Json.object().put("history_visibility", "invited"));
+            send(s, alice, roomId, "vor der Einladung");
+            post(s, alice, "/rooms/" + enc(roomId) + "/invite", Json.object().put("user_id", s.userId("carol")));
+            state(s, alice, roomId, "m.room.topic", Json.object().put("topic", "nach der Einladung"));
+            send(s, alice, roomId, "nach der Einladung gesendet");
+
+            var st = s.request("GET", C + "/rooms/" + enc(roomId) + "/state/m.room.topic", carol, null);
+            assertEquals(200, st.status(), st.body());
+            assertEquals("nach der Einladung", st.json().get("topic").asText());
+            var msgs = s.request("GET", C + "/rooms/" + enc(roomId) + "/messages?dir=b&limit=50", carol, null);
+            assertEquals(200, msgs.status(), msgs.body());
+            assertTrue(msgs.body().contains("nach der Einladung gesendet"), msgs.body());
+            assertFalse(msgs.body().contains("vor der Einladung"), msgs.body());
+        }
+    }
 }
