@@ -23,8 +23,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Creates events in rooms: builds the full PDU (prev/auth events, depth, hashes, signature), checks it against
- * the room version's authorisation rules, stores it durably and wakes the members' /sync. Keeps every room's
+ * Creates events in rooms, in three steps: {@link EventBuilder} builds the full PDU (prev/auth events, depth,
+ * hashes, signature, id), {@link EventAuthoriser} decides whether it may enter the room (every event type,
+ * whatever endpoint it came from), and {@link #append} stores it durably and wakes the members' /sync. Keeps every room's
  * current state in memory (loaded on first use) and an index of who is in which room.
  */
 public final class RoomService {
