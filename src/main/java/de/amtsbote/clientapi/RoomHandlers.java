@@ -17,6 +17,7 @@ import de.amtsbote.rooms.RoomActions;
 import de.amtsbote.rooms.RoomCreator;
 import de.amtsbote.rooms.RoomService;
 import de.amtsbote.rooms.RoomStates;
+import de.amtsbote.rooms.RoomUpgrader;
 import de.amtsbote.rooms.StateKey;
 import de.amtsbote.rooms.Timeline;
 import de.amtsbote.storage.EventStore.StoredEvent;
@@ -102,6 +103,9 @@ public final class RoomHandlers implements Handlers {
                     JsonFields.optString(req.jsonOrEmpty(), "reason"), txn);
             return Json.object().put("event_id", id);
         });
+        RoomUpgrader upgrader = new RoomUpgrader(actions);
+        r.client("POST", "/rooms/{roomId}/upgrade", USER, req -> Json.object().put("replacement_room",
+                upgrader.upgrade(req.userId(), req.path("roomId"), JsonFields.string(req.json(), "new_version"))));
         r.client("GET", "/rooms/{roomId}/event/{eventId}", USER, this::event);
         r.client("GET", "/rooms/{roomId}/messages", USER, this::messages);
         r.client("GET", "/rooms/{roomId}/context/{eventId}", USER, this::context);

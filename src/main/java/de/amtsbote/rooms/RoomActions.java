@@ -102,10 +102,12 @@ public final class RoomActions {
         if (type.equals("m.room.member")) checkMemberState(room, stateKey, content);
         if (type.equals("m.room.power_levels")) PowerLevelsShape.check(content);
         if (type.equals("m.room.canonical_alias") && stateKey.isEmpty()) aliases.checkCanonical(room.roomId(), content);
-        // The same state again (same sender and content) is no change: answer with the existing event.
+        // The same state again (same sender and content) is no change: answer with the existing event. Not
+        // for a redacted one: its pruned content may equal what the client sends, which is then a new event.
         Room.StateEntry current = room.state().get(new StateKey(type, stateKey));
         if (current != null && current.pdu().path("sender").asText().equals(sender)
-                && current.pdu().path("content").equals(content)) {
+                && current.pdu().path("content").equals(content)
+                && rooms.store().event(current.eventId()).map(e -> e.redactedBy() == null).orElse(false)) {
             return current.eventId();
         }
         return rooms.send(sender, room.roomId(), EventDraft.state(type, stateKey, content));

@@ -23,8 +23,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Creates events in rooms: builds the full PDU (prev/auth events, depth, hashes, signature), checks it against
- * the room version's authorisation rules, stores it durably and wakes the members' /sync. Keeps every room's
+ * Creates events in rooms, in three steps: {@link EventBuilder} builds the full PDU (prev/auth events, depth,
+ * hashes, signature, id), {@link EventAuthoriser} decides whether it may enter the room (every event type,
+ * whatever endpoint it came from), and {@link #append} stores it durably and wakes the members' /sync. Keeps every room's
  * current state in memory (loaded on first use) and an index of who is in which room.
  */
 public final class RoomService {
@@ -340,7 +341,7 @@ public final class RoomService {
 
     /**
      * Queues the write of built and authorised events (with the room row and the create hook for a new room)
-     * and publishes them: in-memory hints inside the write, wakes after the commit.
+     * and publishes them: in-memory hints before publishing, wakes after the commit.
      */
     private CompletableFuture<long[]> persist(Room room, String finalRoomId, String creator, long now, List<NewEvent> rows,
             List<List<EventStore.Notification>> notifications, Set<String> wake, CreateHook creating) {
@@ -353,23 +354,25 @@ public final class RoomService {
             }
             if (creating != null) creating.run(ctx, finalRoomId);
             long last = positions[positions.length - 1];
-            // In-memory hints are updated before the commit is published: readers bound every read by the
-            // published position, so an early hint is harmless, while a late one would let a /sync move its
-            // token past events it never saw. Wakes come after publishing, so a woken /sync sees the events.
-            for (int i = 0; i < rows.size(); i++) {
-                NewEvent n = rows.get(i);
-                room.recent.append(new StoredEvent(positions[i], n.eventId(), n.roomId(), n.type(), n.stateKey(),
-                        n.sender(), null, n.txnDevice(), n.txnId(), n.pdu()));
-                if (n.redacts() != null) room.recent.redacted(n.redacts(), n.eventId());
-                if (n.membership() != null) {
-                    membershipPos.computeIfAbsent(n.stateKey(), k -> new ConcurrentHashMap<>())
-                            .put(n.roomId(), positions[i]);
+            // Hints before publishing, wakes after (the commit-listener rule of WriteContext); a failed write
+            // leaves the room's in-memory state ahead of the database, so the room is reloaded on next use.
+            ctx.onCommitting(() -> {
+                for (int i = 0; i < rows.size(); i++) {
+                    NewEvent n = rows.get(i);
+                    room.recent.append(new StoredEvent(positions[i], n.eventId(), n.roomId(), n.type(), n.stateKey(),
+                            n.sender(), null, n.txnDevice(), n.txnId(), n.pdu()));
+                    if (n.redacts() != null) room.recent.redacted(n.redacts(), n.eventId());
+                    if (n.membership() != null) {
+                        membershipPos.computeIfAbsent(n.stateKey(), k -> new ConcurrentHashMap<>())
+                                .put(n.roomId(), positions[i]);
+                    }
+                    if (!notifications.get(i).isEmpty()) {
+                        notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
+                    }
                 }
-                if (!notifications.get(i).isEmpty()) {
-                    notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
-                }
-            }
-            if (last > room.lastStreamPos) room.lastStreamPos = last;
+                if (last > room.lastStreamPos) room.lastStreamPos = last;
+            });
+            ctx.onRollback(() -> room.stale = true);
             ctx.afterCommit(() -> notifier.wake(wake));
             return positions;
         });

@@ -98,7 +98,9 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final class Ctx implements WriteContext {
         Connection c;
         long next;
+        final List<Runnable> hints = new ArrayList<>();
         final List<Runnable> after = new ArrayList<>();
+        final List<Runnable> rollback = new ArrayList<>();
         public Connection connection() { return c; }
         public java.sql.PreparedStatement prepare(String sql) throws SQLException {
             java.sql.PreparedStatement ps = statements.get(sql);
@@ -109,7 +111,9 @@ public final class GroupCommitWriter implements AutoCloseable {
             return ps;
         }
         public long nextStreamPos() { return next++; }
+        public void onCommitting(Runnable hint) { hints.add(hint); }
         public void afterCommit(Runnable action) { after.add(action); }
+        public void onRollback(Runnable undo) { rollback.add(undo); }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -133,6 +137,8 @@ public final class GroupCommitWriter implements AutoCloseable {
                 }
                 open = true;
                 int afterBefore = ctx.after.size();
+                int hintsBefore = ctx.hints.size();
+                int rollbackBefore = ctx.rollback.size();
                 long posBefore = ctx.next;
                 try {
                     results[i] = batch.get(i).work().run(ctx);
@@ -146,6 +152,8 @@ public final class GroupCommitWriter implements AutoCloseable {
                     open = false;
                     // Positions handed out to a failed write are simply skipped; gaps are harmless.
                     while (ctx.after.size() > afterBefore) ctx.after.removeLast();
+                    while (ctx.hints.size() > hintsBefore) ctx.hints.removeLast();
+                    while (ctx.rollback.size() > rollbackBefore) runSafely(ctx.rollback.removeLast());
                     errors[i] = t;
                     if (ctx.next < posBefore) ctx.next = posBefore;
                 }
@@ -154,10 +162,12 @@ public final class GroupCommitWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.SEVERE, "database commit failed; " + batch.size() + " writes rejected", e);
             closeQuietly();
+            for (Runnable r : ctx.rollback) runSafely(r);
             for (Pending<?> p : batch) p.future().completeExceptionally(new StorageException("commit failed", e));
             return;
         }
         nextPos = ctx.next;
+        for (Runnable r : ctx.hints) runSafely(r);
         committedPos.set(ctx.next - 1);
         for (Runnable r : ctx.after) runSafely(r);
         for (Runnable r : commitListeners) runSafely(r);

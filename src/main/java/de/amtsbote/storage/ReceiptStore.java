@@ -10,7 +10,7 @@ public interface ReceiptStore {
 
     /**
      * Stores a receipt unless the user already has one for a later event (receipts only move forward).
-     * Returns the receipt's stream position, or -1 if not stored. onStored gets the position inside the write
+     * Returns the receipt's stream position, or -1 if not stored. onStored gets the position once committed
      * (before it is published: for in-memory hints only); afterCommit runs once it is published.
      */
     long put(Receipt r, java.util.function.LongConsumer onStored, Runnable afterCommit);

@@ -40,8 +40,13 @@ class MemberStateTest {
             ObjectNode topic = Json.object().put("topic", "Schotter");
             String topicId = s.request("PUT", room + "/state/m.room.topic", alice, topic).json().get("event_id").asText();
             assertEquals(topicId, s.request("PUT", room + "/state/m.room.topic", alice, topic).json().get("event_id").asText());
-            assertNotEquals(topicId, s.request("PUT", room + "/state/m.room.topic", alice,
-                    Json.object().put("topic", "Kies")).json().get("event_id").asText());
+            String kies = s.request("PUT", room + "/state/m.room.topic", alice,
+                    Json.object().put("topic", "Kies")).json().get("event_id").asText();
+            assertNotEquals(topicId, kies);
+            // After a redaction the pruned topic ({}) sent again is a new event, not the redacted one.
+            assertEquals(200, s.request("PUT", room + "/redact/" + enc(kies) + "/r1", alice, Json.object()).status());
+            assertNotEquals(kies, s.request("PUT", room + "/state/m.room.topic", alice, Json.object())
+                    .json().get("event_id").asText());
 
             // Membership changes through this path follow the auth rules: bob (power 0) cannot ban alice,
             // nor join someone else; alice (power 100) can kick bob.

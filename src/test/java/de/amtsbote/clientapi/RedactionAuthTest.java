@@ -55,4 +55,30 @@ class RedactionAuthTest {
             assertFalse(gone.json().path("content").has("body"), gone.body());
         }
     }
+
+    /** Room version 10 keeps redacts at the top level; the send path must be authorised there too. */
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void sendPathIsAuthorisedInRoomVersion10(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String alice = s.userToken("alice");
+            String mallory = s.userToken("mallory");
+            String roomId = s.request("POST", "/_matrix/client/v3/createRoom", alice,
+                    Json.object().put("preset", "public_chat").put("room_version", "10")).json().get("room_id").asText();
+            String room = "/_matrix/client/v3/rooms/" + enc(roomId);
+            assertEquals(200, s.request("POST", room + "/join", mallory, Json.object()).status());
+            String msg = s.request("PUT", room + "/send/m.room.message/t1", alice,
+                    Json.object().put("msgtype", "m.text").put("body", "geheim")).json().get("event_id").asText();
+            assertError(s.request("PUT", room + "/send/m.room.redaction/x1", mallory, Json.object().put("redacts", msg)),
+                    403, "M_FORBIDDEN");
+            assertEquals("geheim", s.request("GET", room + "/event/" + enc(msg), alice, null).json()
+                    .path("content").path("body").asText());
+            String own = s.request("PUT", room + "/send/m.room.message/t2", mallory,
+                    Json.object().put("msgtype", "m.text").put("body", "oops")).json().get("event_id").asText();
+            var red = s.request("PUT", room + "/send/m.room.redaction/x2", mallory, Json.object().put("redacts", own));
+            assertEquals(200, red.status(), red.body());
+            var ev = s.request("GET", room + "/event/" + enc(own), alice, null);
+            assertFalse(ev.json().path("content").has("body"), ev.body());
+        }
+    }
 }

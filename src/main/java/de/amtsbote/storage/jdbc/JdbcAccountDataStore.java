@@ -12,7 +12,7 @@ public final class JdbcAccountDataStore implements AccountDataStore {
     private final Database db;
     /**
      * user id -> newest account data position. /sync asks "anything since my token?" every time; this answers
-     * "no" without a query. Filled from the table at start, raised inside each write before it is published.
+     * "no" without a query. Filled from the table at start, raised by each write before it is published.
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Long> newest = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -30,7 +30,7 @@ public final class JdbcAccountDataStore implements AccountDataStore {
                     + " VALUES (?,?,?,?,?) ON CONFLICT (user_id, room_id, type) DO UPDATE SET"
                     + " content = excluded.content, stream_pos = excluded.stream_pos",
                     userId, roomId, type, Json.write(content), pos);
-            newest.merge(userId, pos, Math::max);
+            ctx.onCommitting(() -> newest.merge(userId, pos, Math::max));
             if (afterCommit != null) ctx.afterCommit(afterCommit);
             return pos;
         });

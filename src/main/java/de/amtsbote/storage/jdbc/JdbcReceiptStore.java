@@ -20,7 +20,7 @@ public final class JdbcReceiptStore implements ReceiptStore {
                     + " thread_id) DO UPDATE SET event_id = excluded.event_id, event_pos = excluded.event_pos,"
                     + " ts = excluded.ts, stream_pos = excluded.stream_pos WHERE receipts.event_pos < excluded.event_pos",
                     r.roomId(), r.type(), r.userId(), r.threadId(), r.eventId(), r.eventPos(), r.ts(), pos);
-            if (n > 0 && onStored != null) onStored.accept(pos);
+            if (n > 0 && onStored != null) ctx.onCommitting(() -> onStored.accept(pos));
             if (n > 0 && afterCommit != null) ctx.afterCommit(afterCommit);
             return n > 0 ? pos : -1L;
         });

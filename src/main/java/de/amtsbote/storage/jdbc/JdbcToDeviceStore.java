@@ -24,7 +24,7 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
 
     private static String key(String userId, String deviceId) { return userId + "\u0000" + deviceId; }
 
-    /** Called inside the write, before the position is published (so a reader never misses it). */
+    /** A committing hint: runs before the position is published (so a reader never misses it). */
     private void stored(Target t, long pos) {
         inbox.compute(key(t.userId(), t.deviceId()), (k, v) -> v == null ? new long[] {pos, 0}
                 : new long[] {Math.max(v[0], pos), v[1]});
@@ -50,7 +50,7 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
             Q.update(ctx, "INSERT INTO to_device (stream_pos, user_id, device_id, sender, type, content)"
                     + " VALUES (?,?,?,?,?,?)", pos, t.userId(), t.deviceId(), t.sender(), t.type(),
                     Json.write(t.content()));
-            stored(t, pos);
+            ctx.onCommitting(() -> stored(t, pos));
         }
         if (afterCommit != null) ctx.afterCommit(afterCommit);
     }
@@ -91,7 +91,8 @@ public final class JdbcToDeviceStore implements ToDeviceStore {
         db.writeAsync(ctx -> {
             int n = Q.update(ctx,
                     "DELETE FROM to_device WHERE user_id = ? AND device_id = ? AND stream_pos <= ?", userId, deviceId, upTo);
-            inbox.computeIfPresent(key(userId, deviceId), (k, v) -> new long[] {v[0], Math.max(v[1], upTo)});
+            ctx.onCommitting(() -> inbox.computeIfPresent(key(userId, deviceId),
+                    (k, v) -> new long[] {v[0], Math.max(v[1], upTo)}));
             return n;
         });
     }
