@@ -73,10 +73,10 @@ public final class AccountHandlers implements Handlers {
         r.client("GET", "/devices", USER, req -> {
             ObjectNode out = Json.object();
             ArrayNode list = out.putArray("devices");
-            for (AccountStore.Device d : accounts.store().devices(req.userId())) list.add(device(d));
+            for (AccountStore.Device d : accounts.devices(req.userId())) list.add(device(d));
             return out;
         });
-        r.client("GET", "/devices/{deviceId}", USER, req -> accounts.store().device(req.userId(), req.path("deviceId"))
+        r.client("GET", "/devices/{deviceId}", USER, req -> accounts.device(req.userId(), req.path("deviceId"))
                 .map(AccountHandlers::device)
                 .orElseThrow(() -> MatrixException.notFound("No such device")));
         r.client("PUT", "/devices/{deviceId}", USER, req -> {

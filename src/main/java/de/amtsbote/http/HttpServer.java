@@ -164,6 +164,7 @@ public final class HttpServer implements AutoCloseable {
                     throw new MatrixException(401, "M_UNKNOWN_TOKEN", "Unknown or expired access token", extra);
                 }
                 req.setSession(s);
+                auth.seen(s, req.remoteAddress());
             }
         }
         Object result = entry.route().handle(req);

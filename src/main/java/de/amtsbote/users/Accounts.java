@@ -23,8 +23,11 @@ public final class Accounts implements Authenticator {
     /** Precomputed hash to verify against when the account does not exist, so timing does not reveal it. */
     private final String dummyHash = PasswordHasher.hash(Tokens.random(20));
 
+    private final DeviceActivity activity;
+
     public Accounts(AccountStore store, String serverName, int loginAttemptsPerMinute) {
         this.store = store;
+        this.activity = new DeviceActivity(store, System::currentTimeMillis);
         this.serverName = serverName;
         this.loginLimiter = new RateLimiter(loginAttemptsPerMinute);
     }
@@ -132,17 +135,34 @@ public final class Accounts implements Authenticator {
         return s;
     }
 
+    @Override
+    public void seen(Session session, String remoteAddress) {
+        activity.record(session.userId(), session.deviceId(), remoteAddress);
+    }
+
+    /** The user's devices with their latest activity. */
+    public List<AccountStore.Device> devices(String userId) {
+        return store.devices(userId).stream().map(activity::latest).toList();
+    }
+
+    public Optional<AccountStore.Device> device(String userId, String deviceId) {
+        return store.device(userId, deviceId).map(activity::latest);
+    }
+
     public void logout(Session s) {
         forget(s.userId(), store.deleteDevice(s.userId(), s.deviceId()));
+        activity.forget(s.userId(), s.deviceId());
     }
 
     public void logoutAll(String userId) {
         forget(userId, store.deleteAllDevices(userId));
+        activity.forgetUser(userId);
     }
 
     public boolean deleteDevice(String userId, String deviceId) {
         if (store.device(userId, deviceId).isEmpty()) return false;
         forget(userId, store.deleteDevice(userId, deviceId));
+        activity.forget(userId, deviceId);
         return true;
     }
 
@@ -169,7 +189,10 @@ public final class Accounts implements Authenticator {
         store.setPasswordHash(userId, PasswordHasher.hash(newPassword));
         if (logoutOtherDevices) {
             for (AccountStore.Device d : store.devices(userId)) {
-                if (!d.deviceId().equals(current.deviceId())) forget(userId, store.deleteDevice(userId, d.deviceId()));
+                if (!d.deviceId().equals(current.deviceId())) {
+                    forget(userId, store.deleteDevice(userId, d.deviceId()));
+                    activity.forget(userId, d.deviceId());
+                }
             }
         }
     }
