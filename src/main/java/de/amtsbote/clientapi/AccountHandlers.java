@@ -31,7 +31,7 @@ public final class AccountHandlers implements Handlers {
             out.putArray("flows").add(flow);
             return out;
         });
-        r.client("POST", "/login", NONE, req -> accounts.login(req.json(), req.remoteAddress()));
+        r.client("POST", "/login", NONE, req -> accounts.login(login(req.json()), req.remoteAddress()));
         r.client("POST", "/logout", USER, req -> {
             accounts.logout(req.session());
             return Json.object();
@@ -55,7 +55,7 @@ public final class AccountHandlers implements Handlers {
         });
         r.client("POST", "/account/password", USER, req -> {
             ObjectNode body = req.json();
-            uia.require(req, body);
+            uia.require(req, body, uiaAuth(body));
             String pw = JsonFields.string(body, "new_password");
             accounts.changePassword(req.userId(), pw, !Boolean.FALSE.equals(JsonFields.optBoolean(body, "logout_devices")),
                     req.session());
@@ -73,10 +73,10 @@ public final class AccountHandlers implements Handlers {
         r.client("GET", "/devices", USER, req -> {
             ObjectNode out = Json.object();
             ArrayNode list = out.putArray("devices");
-            for (AccountStore.Device d : accounts.store().devices(req.userId())) list.add(device(d));
+            for (AccountStore.Device d : accounts.devices(req.userId())) list.add(device(d));
             return out;
         });
-        r.client("GET", "/devices/{deviceId}", USER, req -> accounts.store().device(req.userId(), req.path("deviceId"))
+        r.client("GET", "/devices/{deviceId}", USER, req -> accounts.device(req.userId(), req.path("deviceId"))
                 .map(AccountHandlers::device)
                 .orElseThrow(() -> MatrixException.notFound("No such device")));
         r.client("PUT", "/devices/{deviceId}", USER, req -> {
@@ -94,7 +94,7 @@ public final class AccountHandlers implements Handlers {
             if (accounts.store().device(req.userId(), req.path("deviceId")).isEmpty()) {
                 throw MatrixException.notFound("No such device");
             }
-            uia.require(req, body);
+            uia.require(req, body, uiaAuth(body));
             accounts.deleteDevice(req.userId(), req.path("deviceId"));
             return Json.object();
         });
@@ -103,10 +103,36 @@ public final class AccountHandlers implements Handlers {
             ArrayNode ids = JsonFields.optArray(body, "devices");
             if (ids == null) throw MatrixException.badJson("'devices' is required");
             for (var id : ids) if (!id.isTextual()) throw MatrixException.badJson("'devices' must contain strings");
-            uia.require(req, body);
+            uia.require(req, body, uiaAuth(body));
             for (var id : ids) accounts.deleteDevice(req.userId(), id.asText());
             return Json.object();
         });
+    }
+
+    private static Accounts.LoginRequest login(ObjectNode body) {
+        if (!"m.login.password".equals(JsonFields.optString(body, "type"))) {
+            throw new MatrixException(400, "M_UNKNOWN", "Unsupported login type; use m.login.password");
+        }
+        return new Accounts.LoginRequest(user(body), JsonFields.optString(body, "password"),
+                JsonFields.optString(body, "device_id"), JsonFields.optString(body, "initial_device_display_name"));
+    }
+
+    /** The user of an m.id.user identifier, or the deprecated top-level 'user'. */
+    private static String user(ObjectNode o) {
+        ObjectNode id = JsonFields.optObject(o, "identifier");
+        if (id == null) return JsonFields.optString(o, "user");
+        if (!"m.id.user".equals(JsonFields.optString(id, "type"))) {
+            throw new MatrixException(400, "M_UNKNOWN", "Only m.id.user identifiers are supported");
+        }
+        return JsonFields.optString(id, "user");
+    }
+
+    /** The 'auth' dict of a user-interactive request, typed (a number where a string belongs is M_BAD_JSON). */
+    private static UserInteractiveAuth.Auth uiaAuth(ObjectNode body) {
+        ObjectNode auth = JsonFields.optObject(body, "auth");
+        if (auth == null) return null;
+        return new UserInteractiveAuth.Auth(JsonFields.optString(auth, "type"), JsonFields.optString(auth, "session"),
+                user(auth), JsonFields.optString(auth, "password"));
     }
 
     static ObjectNode device(AccountStore.Device d) {

@@ -4,4 +4,7 @@ package de.amtsbote.http;
 public interface Authenticator {
     /** Returns the session, or null if the token is unknown (revoked, expired or never issued). */
     Session authenticate(String accessToken);
+
+    /** Told after each successfully authenticated request (device "last seen"); must be cheap. */
+    default void seen(Session session, String remoteAddress) {}
 }

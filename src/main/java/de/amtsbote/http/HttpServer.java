@@ -100,6 +100,13 @@ public final class HttpServer implements AutoCloseable {
         } catch (InterruptedException e) {
             // The server is stopping while this request waited (a long-poll).
             resp = Resp.json(503, error("M_UNKNOWN", "The server is restarting, please retry"));
+        } catch (IllegalArgumentException e) {
+            // Parsing code below the handlers (identifiers, numbers, canonical JSON) reports bad input this
+            // way when a handler forgot to map it: the client's fault, so 400, not 500. One log line in case
+            // it was a bug after all; the message stays in the log, the client gets a generic one.
+            LOG.warning(() -> "request refused as invalid: " + method + " " + path + ": " + e);
+            boolean hasBody = method.equals("POST") || method.equals("PUT");
+            resp = Resp.json(400, error(hasBody ? "M_BAD_JSON" : "M_INVALID_PARAM", "The request has an invalid value"));
         } catch (Throwable t) {
             broken = BrokenRequestException.from(t);
             if (broken != null) {
@@ -164,6 +171,7 @@ public final class HttpServer implements AutoCloseable {
                     throw new MatrixException(401, "M_UNKNOWN_TOKEN", "Unknown or expired access token", extra);
                 }
                 req.setSession(s);
+                auth.seen(s, req.remoteAddress());
             }
         }
         Object result = entry.route().handle(req);

@@ -1,6 +1,5 @@
 package de.amtsbote.users;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.http.Authenticator;
 import de.amtsbote.http.MatrixException;
@@ -23,8 +22,11 @@ public final class Accounts implements Authenticator {
     /** Precomputed hash to verify against when the account does not exist, so timing does not reveal it. */
     private final String dummyHash = PasswordHasher.hash(Tokens.random(20));
 
+    private final DeviceActivity activity;
+
     public Accounts(AccountStore store, String serverName, int loginAttemptsPerMinute) {
         this.store = store;
+        this.activity = new DeviceActivity(store, System::currentTimeMillis);
         this.serverName = serverName;
         this.loginLimiter = new RateLimiter(loginAttemptsPerMinute);
     }
@@ -57,58 +59,38 @@ public final class Accounts implements Authenticator {
 
     public AccountStore store() { return store; }
 
+    /**
+     * A POST /login with m.login.password, as the handler read it from the body. user is a localpart or a
+     * full user id; deviceId and displayName may be null.
+     */
+    public record LoginRequest(String user, String password, String deviceId, String displayName) {}
+
     /** POST /login with m.login.password. */
-    public ObjectNode login(ObjectNode body, String remoteAddress) {
-        String type = text(body, "type");
-        if (!"m.login.password".equals(type)) {
-            throw new MatrixException(400, "M_UNKNOWN", "Unsupported login type; use m.login.password");
-        }
-        String userId = loginUserId(body);
-        String password = text(body, "password");
+    public ObjectNode login(LoginRequest login, String remoteAddress) {
+        String user = login.user();
+        if (user == null || user.isEmpty()) throw MatrixException.badJson("A user identifier is required");
+        String userId = user.startsWith("@") ? user.toLowerCase() : userId(user.toLowerCase());
+        String password = login.password();
         if (password == null) throw MatrixException.badJson("'password' is required");
         long now = System.currentTimeMillis();
         long wait = Math.max(loginLimiter.tryAcquire("addr:" + remoteAddress, now),
                 loginLimiter.tryAcquire("user:" + userId, now));
         if (wait > 0) throw MatrixException.limitExceeded(wait);
-        Optional<AccountStore.User> user = store.user(userId);
-        boolean ok = PasswordHasher.verify(password, user.map(AccountStore.User::passwordHash).orElse(dummyHash));
-        if (user.isEmpty() || !ok) throw MatrixException.forbidden("Invalid user name or password");
-        if (user.get().deactivated()) throw new MatrixException(403, "M_USER_DEACTIVATED", "This account is deactivated");
-        String deviceId = text(body, "device_id");
+        Optional<AccountStore.User> found = store.user(userId);
+        boolean ok = PasswordHasher.verify(password, found.map(AccountStore.User::passwordHash).orElse(dummyHash));
+        if (found.isEmpty() || !ok) throw MatrixException.forbidden("Invalid user name or password");
+        if (found.get().deactivated()) throw new MatrixException(403, "M_USER_DEACTIVATED", "This account is deactivated");
+        String deviceId = login.deviceId();
         if (deviceId == null || deviceId.isEmpty()) deviceId = Tokens.newDeviceId();
         if (deviceId.length() > 100) throw MatrixException.invalidParam("device_id is too long");
         String token = Tokens.newAccessToken();
-        store.addDeviceToken(userId, deviceId, text(body, "initial_device_display_name"), Tokens.hash(token),
-                remoteAddress);
+        store.addDeviceToken(userId, deviceId, login.displayName(), Tokens.hash(token), remoteAddress);
         ObjectNode out = Json.object();
         out.put("user_id", userId);
         out.put("access_token", token);
         out.put("device_id", deviceId);
         out.put("home_server", serverName);
         return out;
-    }
-
-    private String loginUserId(ObjectNode body) {
-        String user = null;
-        JsonNode id = body.get("identifier");
-        if (id != null) {
-            if (!id.isObject()) throw MatrixException.badJson("'identifier' must be an object");
-            if (!"m.id.user".equals(text((ObjectNode) id, "type"))) {
-                throw new MatrixException(400, "M_UNKNOWN", "Only m.id.user identifiers are supported");
-            }
-            user = text((ObjectNode) id, "user");
-        } else {
-            user = text(body, "user");
-        }
-        if (user == null || user.isEmpty()) throw MatrixException.badJson("A user identifier is required");
-        return user.startsWith("@") ? user.toLowerCase() : userId(user.toLowerCase());
-    }
-
-    static String text(ObjectNode o, String field) {
-        JsonNode n = o.get(field);
-        if (n == null || n.isNull()) return null;
-        if (!n.isTextual()) throw MatrixException.badJson("'" + field + "' must be a string");
-        return n.asText();
     }
 
     /** Checks a user's password (user-interactive auth for sensitive actions). */
@@ -132,17 +114,34 @@ public final class Accounts implements Authenticator {
         return s;
     }
 
+    @Override
+    public void seen(Session session, String remoteAddress) {
+        activity.record(session.userId(), session.deviceId(), remoteAddress);
+    }
+
+    /** The user's devices with their latest activity. */
+    public List<AccountStore.Device> devices(String userId) {
+        return store.devices(userId).stream().map(activity::latest).toList();
+    }
+
+    public Optional<AccountStore.Device> device(String userId, String deviceId) {
+        return store.device(userId, deviceId).map(activity::latest);
+    }
+
     public void logout(Session s) {
         forget(s.userId(), store.deleteDevice(s.userId(), s.deviceId()));
+        activity.forget(s.userId(), s.deviceId());
     }
 
     public void logoutAll(String userId) {
         forget(userId, store.deleteAllDevices(userId));
+        activity.forgetUser(userId);
     }
 
     public boolean deleteDevice(String userId, String deviceId) {
         if (store.device(userId, deviceId).isEmpty()) return false;
         forget(userId, store.deleteDevice(userId, deviceId));
+        activity.forget(userId, deviceId);
         return true;
     }
 
@@ -169,7 +168,10 @@ public final class Accounts implements Authenticator {
         store.setPasswordHash(userId, PasswordHasher.hash(newPassword));
         if (logoutOtherDevices) {
             for (AccountStore.Device d : store.devices(userId)) {
-                if (!d.deviceId().equals(current.deviceId())) forget(userId, store.deleteDevice(userId, d.deviceId()));
+                if (!d.deviceId().equals(current.deviceId())) {
+                    forget(userId, store.deleteDevice(userId, d.deviceId()));
+                    activity.forget(userId, d.deviceId());
+                }
             }
         }
     }

@@ -1,6 +1,5 @@
 package de.amtsbote.users;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.http.MatrixException;
 import de.amtsbote.http.Req;
@@ -25,28 +24,34 @@ public final class UserInteractiveAuth {
 
     public UserInteractiveAuth(Accounts accounts) { this.accounts = accounts; }
 
-    /** Returns normally when the body carries valid auth for the caller; otherwise throws the 401 challenge. */
-    public void require(Req req, ObjectNode body) {
+    /**
+     * The body's {@code auth} dict as the handler read it (null if the body had none): type, session,
+     * the identifier's user (or the legacy top-level 'user'), password; any may be null.
+     */
+    public record Auth(String type, String session, String user, String password) {}
+
+    /**
+     * Returns normally when auth confirms the caller for this very request (body = the whole request body,
+     * which binds the session); otherwise throws the 401 challenge or 403.
+     */
+    public void require(Req req, ObjectNode body, Auth auth) {
         String userId = req.userId();
         String request = fingerprint(req, body);
-        JsonNode auth = body.get("auth");
-        if (auth == null || auth.isNull()) throw challenge(newSession(userId, request), null);
-        if (!(auth instanceof ObjectNode a)) throw MatrixException.badJson("'auth' must be an object");
-        String session = a.path("session").asText(null);
+        if (auth == null) throw challenge(newSession(userId, request), null);
+        String session = auth.session();
         Pending pending = session == null ? null : sessions.get(session);
         if (pending == null || !pending.userId().equals(userId)) {
             session = newSession(userId, request);
         } else if (!pending.request().equals(request)) {
             throw MatrixException.forbidden("The requested operation changed during user-interactive authentication");
         }
-        if (!"m.login.password".equals(a.path("type").asText(null))) throw challenge(session, null);
-        String claimed = a.path("identifier").path("user").asText(a.path("user").asText(userId));
+        if (!"m.login.password".equals(auth.type())) throw challenge(session, null);
+        String claimed = auth.user() == null ? userId : auth.user();
         String claimedId = claimed.startsWith("@") ? claimed : accounts.userId(claimed);
         if (!claimedId.equals(userId)) {
             throw MatrixException.forbidden("You can only confirm with your own password");
         }
-        String password = a.path("password").asText(null);
-        if (password == null || !accounts.checkPassword(userId, password)) {
+        if (auth.password() == null || !accounts.checkPassword(userId, auth.password())) {
             throw challenge(session, "Invalid password");
         }
         sessions.remove(session);

@@ -125,4 +125,30 @@ class UserInteractiveAuthTest {
         assertTrue(r.json().has("flows"), r.body());
         assertTrue(exists(main, a));
     }
+
+    @Test
+    void authFieldsOfTheWrongTypeAreBadJson() throws Exception {
+        String main = s.userToken("alice4");
+        String a = deviceOf(s.login("alice4"));
+        String session = s.request("DELETE", "/_matrix/client/v3/devices/" + a, main, Json.object()).json()
+                .get("session").asText();
+        for (String auth : new String[] {
+                "{\"type\":\"m.login.password\",\"session\":\"" + session + "\",\"user\":\"alice4\",\"password\":12345678}",
+                "{\"type\":\"m.login.password\",\"session\":7,\"user\":\"alice4\",\"password\":\"password-alice4\"}",
+                "{\"type\":[\"m.login.password\"],\"session\":\"" + session + "\"}",
+                "{\"type\":\"m.login.password\",\"session\":\"" + session + "\",\"identifier\":\"alice4\",\"password\":\"x\"}",
+                "\"password-alice4\""}) {
+            assertError(s.requestRaw("DELETE", "/_matrix/client/v3/devices/" + a, main, "{\"auth\":" + auth + "}",
+                    "application/json"), 400, "M_BAD_JSON");
+        }
+        assertError(s.requestRaw("POST", "/_matrix/client/v3/login", null,
+                "{\"type\":\"m.login.password\",\"user\":\"alice4\",\"password\":5}", "application/json"), 400, "M_BAD_JSON");
+        assertError(s.requestRaw("POST", "/_matrix/client/v3/login", null,
+                "{\"type\":\"m.login.password\",\"identifier\":[],\"password\":\"x\"}", "application/json"), 400, "M_BAD_JSON");
+        assertTrue(exists(main, a));
+        // The typed reader still accepts the legacy top-level 'user' at login.
+        assertEquals(200, s.requestRaw("POST", "/_matrix/client/v3/login", null,
+                "{\"type\":\"m.login.password\",\"user\":\"alice4\",\"password\":\"password-alice4\"}",
+                "application/json").status());
+    }
 }

@@ -127,8 +127,9 @@ public final class JdbcAccountStore implements AccountStore {
 
     private static Device readDevice(ResultSet rs) throws SQLException {
         long ts = rs.getLong("last_seen_ts");
+        Long lastSeen = rs.wasNull() ? null : ts; // wasNull refers to the last column read: ask right away
         return new Device(rs.getString("user_id"), rs.getString("device_id"), rs.getString("display_name"),
-                rs.wasNull() ? null : ts, rs.getString("last_seen_ip"));
+                lastSeen, rs.getString("last_seen_ip"));
     }
 
     @Override
