@@ -23,13 +23,14 @@ function joinAnswer(client, roomId) {
     return undefined;
 }
 
-test("after joining, bob sees earlier shared history and can page back to the room's start", { timeout: 120000 }, async () => {
+for (const [label, opts] of [["", {}], [" (lazy-loaded members, as Element syncs)", { lazyLoadMembers: true }]]) {
+test(`after joining, bob sees earlier shared history and can page back to the room's start${label}`, { timeout: 120000 }, async () => {
     const N = 60;
     const marker = uniqueName("hist");
     const alice = await createUser("jh_a");
     const bob = await createUser("jh_b");
     const ac = await syncedClient(alice);
-    const bc = await syncedClient(bob, { initialSyncLimit: 20 });
+    const bc = await syncedClient(bob, { initialSyncLimit: 20, ...opts });
     const roomId = await createRoom(ac, { invite: [bob.userId], name: "join-history" });
     for (let i = 0; i < N; i++) {
         await ac.sendMessage(roomId, { msgtype: "m.text", body: `before ${i}`, seq: i, marker });
@@ -58,7 +59,9 @@ test("after joining, bob sees earlier shared history and can page back to the ro
         if (room.getLiveTimeline().getEvents().length === before && !room.oldState.paginationToken) break;
     }
     assert.deepEqual(bodiesOf(bc, roomId, marker), [...Array(N).keys()], "all earlier messages, in order");
+    assert.ok(room.getMember(alice.userId), "the sender's member event is known");
 });
+}
 
 test("history visibility 'joined': bob sees nothing from before his join", { timeout: 120000 }, async () => {
     const marker = uniqueName("hidden");
