@@ -117,7 +117,7 @@ public final class AmtsboteServer implements AutoCloseable {
                 new AdminHandlers(accounts),
                 // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
                 new MediaHandlers(media, false),
-                new RoomHandlers(actions, new RoomCreator(actions), clientEvents, timeline),
+                new RoomHandlers(actions, new RoomCreator(actions), clientEvents, timeline).hidingIgnoredUsers(ignoredUsers::of),
                 new RelationsHandlers(rooms, clientEvents, visibility),
                 new DirectoryHandlers(rooms, stores.directory()),
                 new ProfileUpdateHandlers(stores.accounts(), actions),

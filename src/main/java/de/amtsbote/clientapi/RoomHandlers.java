@@ -35,6 +35,13 @@ public final class RoomHandlers implements Handlers {
     private final RoomCreator creator;
     private final ClientEvents events;
     private final Timeline timeline;
+    /** Whose messages each user does not want to see (m.ignored_user_list); /messages leaves them out. */
+    private java.util.function.Function<String, Set<String>> ignoredUsers = u -> Set.of();
+
+    public RoomHandlers hidingIgnoredUsers(java.util.function.Function<String, Set<String>> ignored) {
+        this.ignoredUsers = ignored;
+        return this;
+    }
 
     public RoomHandlers(RoomActions actions, RoomCreator creator, ClientEvents events, Timeline timeline) {
         this.actions = actions;
@@ -214,7 +221,11 @@ public final class RoomHandlers implements Handlers {
         if (!page.exhausted() || (!back && page.events().size() == limit)) out.put("end", SyncToken.page(page.scannedTo()));
         ArrayNode chunk = out.putArray("chunk");
         Map<String, StoredEvent> cache = new HashMap<>();
-        for (StoredEvent e : page.events()) chunk.add(events.format(e, viewer(req), cache));
+        Set<String> ignored = ignoredUsers.apply(req.userId());
+        for (StoredEvent e : page.events()) {
+            if (!e.isState() && ignored.contains(e.sender())) continue;
+            chunk.add(events.format(e, viewer(req), cache));
+        }
         if (filter.lazyLoadMembers()) addMemberState(out, roomId, page.events(), req);
         return out;
     }

@@ -42,6 +42,10 @@ class IgnoredUsersSyncTest {
             assertEquals(List.of("hi"), bodies(inc.path("rooms").path("join").path(roomId)), inc.toString());
             JsonNode initial = sync(s, bob, null, null);
             assertFalse(bodies(initial.path("rooms").path("join").path(roomId)).contains("spam"));
+            var messages = s.request("GET", "/_matrix/client/v3/rooms/" + enc(roomId) + "/messages?dir=b&limit=20", bob, null);
+            assertEquals(200, messages.status(), messages.body());
+            assertFalse(messages.body().contains("spam"), "/messages hides ignored users too: " + messages.body());
+            assertTrue(messages.body().contains("\"hi\""), messages.body());
 
             // Invites from ignored users are not shown; others are.
             String fromMallory = createRoom(s, mallory, s.userId("bob"));
