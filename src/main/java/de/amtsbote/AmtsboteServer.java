@@ -42,6 +42,7 @@ import de.amtsbote.rooms.RoomActions;
 import de.amtsbote.rooms.RoomCreator;
 import de.amtsbote.rooms.RoomService;
 import de.amtsbote.rooms.Timeline;
+import de.amtsbote.sync.IgnoredUsers;
 import de.amtsbote.sync.Presence;
 import de.amtsbote.sync.Receipts;
 import de.amtsbote.sync.SyncService;
@@ -101,6 +102,8 @@ public final class AmtsboteServer implements AutoCloseable {
         Presence presence = new Presence(u -> Presence.roomMates(rooms, u), notifier, config.limits().maxSyncTimeoutMs() + 60_000L,
                 System::currentTimeMillis);
         sync.setPresence(presence);
+        IgnoredUsers ignoredUsers = new IgnoredUsers(stores.accountData());
+        sync.setIgnoredUsers(ignoredUsers::of);
         // A revoked session's waiting long-polls wake up and answer M_UNKNOWN_TOKEN at once.
         accounts.onSessionsRevoked(notifier::wake);
         this.typingExpiry = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().factory());
@@ -114,14 +117,14 @@ public final class AmtsboteServer implements AutoCloseable {
                 new AdminHandlers(accounts),
                 // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
                 new MediaHandlers(media, false),
-                new RoomHandlers(actions, new RoomCreator(actions), clientEvents, timeline),
+                new RoomHandlers(actions, new RoomCreator(actions), clientEvents, timeline).hidingIgnoredUsers(ignoredUsers::of),
                 new RelationsHandlers(rooms, clientEvents, visibility),
                 new DirectoryHandlers(rooms, stores.directory()),
                 new ProfileUpdateHandlers(stores.accounts(), actions),
                 new SyncHandlers(sync, rooms, typing, receipts, stores.accountData(), notifier,
                         config.limits().maxSyncTimeoutMs(), presence),
                 new PushRuleHandlers(pushRules),
-                new AccountDataHandlers(new AccountData(stores.accountData(), pushRules, notifier), stores.accountData(),
+                new AccountDataHandlers(new AccountData(ignoredUsers.watching(stores.accountData()), pushRules, notifier), stores.accountData(),
                         new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
                 new DirectoryUserHandlers(stores.accounts()),
                 new de.amtsbote.clientapi.NotificationHandlers(

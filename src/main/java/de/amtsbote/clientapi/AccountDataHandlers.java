@@ -60,6 +60,8 @@ public final class AccountDataHandlers implements Handlers {
             String user = self(req);
             ObjectNode filter = req.json();
             checkFilter(filter);
+            // The same checks /sync applies, so a stored filter never makes every later /sync fail.
+            de.amtsbote.sync.SyncFilter.parse(filter);
             return Json.object().put("filter_id", store.addFilter(user, filter));
         });
         r.client("GET", "/user/{userId}/filter/{filterId}", USER, req -> store.filter(self(req), req.path("filterId"))

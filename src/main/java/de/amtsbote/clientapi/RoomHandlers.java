@@ -39,6 +39,13 @@ public final class RoomHandlers implements Handlers {
     private final ClientEvents events;
     private final Timeline timeline;
     private final RoomStates states;
+    /** Whose messages each user does not want to see (m.ignored_user_list); /messages leaves them out. */
+    private java.util.function.Function<String, Set<String>> ignoredUsers = u -> Set.of();
+
+    public RoomHandlers hidingIgnoredUsers(java.util.function.Function<String, Set<String>> ignored) {
+        this.ignoredUsers = ignored;
+        return this;
+    }
 
     public RoomHandlers(RoomActions actions, RoomCreator creator, ClientEvents events, Timeline timeline) {
         this.actions = actions;
@@ -197,7 +204,11 @@ public final class RoomHandlers implements Handlers {
         if (!page.exhausted() || (!back && page.events().size() == limit)) out.put("end", SyncToken.page(page.scannedTo()));
         ArrayNode chunk = out.putArray("chunk");
         Map<String, StoredEvent> cache = new HashMap<>();
-        for (StoredEvent e : page.events()) chunk.add(events.format(e, viewer(req), cache));
+        Set<String> ignored = ignoredUsers.apply(req.userId());
+        for (StoredEvent e : page.events()) {
+            if (!e.isState() && ignored.contains(e.sender())) continue;
+            chunk.add(events.format(e, viewer(req), cache));
+        }
         if (filter.lazyLoadMembers()) addMemberState(out, roomId, page.events(), who, req);
         return out;
     }

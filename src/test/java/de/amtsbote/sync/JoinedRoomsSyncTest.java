@@ -60,6 +60,24 @@ class JoinedRoomsSyncTest {
 
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
+    void historyFromBeforeTheTokenComesWhenTheJoinIsTheOnlyEventInTheWindow(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String alice = s.userToken("alice");
+            String bob = s.userToken("bob");
+            String roomId = createRoom(s, alice, s.userId("bob"));
+            for (int i = 0; i < 15; i++) send(s, alice, roomId, "m" + i);
+            // Bob's token is already past alice's messages; only his join happens inside the window.
+            String since = sync(s, bob, null, null).get("next_batch").asText();
+            join(s, bob, roomId);
+            JsonNode room = sync(s, bob, since, null).path("rooms").path("join").path(roomId);
+            assertTrue(room.path("timeline").path("limited").asBoolean(), room.toString());
+            assertEquals(List.of("m6", "m7", "m8", "m9", "m10", "m11", "m12", "m13", "m14"), bodies(room));
+            assertTrue(hasState(room, "m.room.create", ""), room.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
     void joinedMemberSeesNothingFromBeforeTheJoinWhenHistoryIsJoinedOnly(TestServer.Db db) throws Exception {
         try (TestServer s = new TestServer(db)) {
             String alice = s.userToken("alice");

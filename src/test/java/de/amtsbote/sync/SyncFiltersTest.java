@@ -51,6 +51,10 @@ class SyncFiltersTest {
                 var r = s.request("GET", "/_matrix/client/v3/sync?timeout=0&filter=" + enc(f), alice, null);
                 assertEquals(400, r.status(), f + " -> " + r.body());
                 assertEquals("M_BAD_JSON", r.errcode(), f);
+                var stored = s.request("POST", "/_matrix/client/v3/user/" + enc(s.userId("alice")) + "/filter", alice,
+                        (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(f));
+                assertEquals(400, stored.status(), "POST filter " + f + " -> " + stored.body());
+                assertEquals("M_BAD_JSON", stored.errcode(), f);
             }
         }
     }
