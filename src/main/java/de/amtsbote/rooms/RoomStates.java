@@ -2,6 +2,7 @@ package de.amtsbote.rooms;
 
 import de.amtsbote.http.MatrixException;
 import de.amtsbote.storage.EventStore.StoredEvent;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,9 @@ import java.util.Optional;
 /**
  * The one way to read a room's state as a user may see it: at a stream position, bounded by what the user
  * was allowed to see (their leave, kick or ban; an invite only per history visibility; anything when the
- * room is world_readable). Used by /context, /state, /members (also ?at=).
+ * room is world_readable). Used by /context, /state, /members (also ?at=), and by /sync for the state at a
+ * timeline's start and the state a gap in the timeline changed (for rooms sync has already found the user
+ * may see).
  */
 public final class RoomStates {
     private final RoomService rooms;
@@ -49,5 +52,48 @@ public final class RoomStates {
         Map<StateKey, StoredEvent> out = new LinkedHashMap<>();
         for (StoredEvent e : events) out.put(new StateKey(e.type(), e.stateKey()), e);
         return Optional.of(out);
+    }
+
+    /**
+     * The room's full state just after stream position p, for a reader whose access is already settled (sync
+     * of a joined room): the in-memory current state with the few changes after p undone, so a busy room's
+     * state is not read from the database.
+     */
+    public Map<StateKey, StoredEvent> stateAfter(Room room, long p) {
+        Map<StateKey, StoredEvent> out = new LinkedHashMap<>();
+        String roomId = room.roomId();
+        for (Map.Entry<StateKey, Room.StateEntry> e : room.state().entrySet()) {
+            out.put(e.getKey(), fromState(roomId, e.getKey(), e.getValue()));
+        }
+        Map<StateKey, Boolean> changed = new LinkedHashMap<>();
+        for (StoredEvent later : rooms.store().stateEventsBetween(roomId, p, Long.MAX_VALUE)) {
+            changed.put(new StateKey(later.type(), later.stateKey()), true);
+        }
+        for (StateKey k : changed.keySet()) {
+            StoredEvent before = null;
+            for (StoredEvent h : rooms.store().stateHistory(roomId, k.type(), k.stateKey())) {
+                if (h.streamPos() > p) break;
+                before = h;
+            }
+            if (before == null) out.remove(k);
+            else out.put(k, before);
+        }
+        return out;
+    }
+
+    /** The newest state event per key with after < pos <= upTo: what a gap in a timeline changed. No cap. */
+    public Map<StateKey, StoredEvent> changedBetween(String roomId, long after, long upTo) {
+        Map<StateKey, StoredEvent> out = new HashMap<>();
+        if (upTo <= after) return out;
+        for (StoredEvent e : rooms.store().stateEventsBetween(roomId, after, upTo)) {
+            out.put(new StateKey(e.type(), e.stateKey()), e);
+        }
+        return out;
+    }
+
+    /** A current-state entry of the in-memory room as a stored event (stream position unknown: 0). */
+    public static StoredEvent fromState(String roomId, StateKey k, Room.StateEntry entry) {
+        return new StoredEvent(0, entry.eventId(), roomId, k.type(), k.stateKey(),
+                entry.pdu().path("sender").asText(), null, null, null, entry.pdu());
     }
 }

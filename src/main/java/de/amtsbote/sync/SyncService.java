@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.http.Session;
 import de.amtsbote.rooms.ClientEvents;
 import de.amtsbote.rooms.RoomService;
+import de.amtsbote.rooms.RoomStates;
 import de.amtsbote.rooms.Timeline;
 import de.amtsbote.storage.AccountDataStore;
 import de.amtsbote.storage.EventStore;
@@ -41,7 +42,7 @@ public final class SyncService {
         this.notifier = notifier;
         this.unread = unread;
         SyncEventFormat format = new SyncEventFormat(events);
-        streams.add(new JoinedRoomsStream(rooms, timeline, format, new RoomStateSection(rooms.store()), unread));
+        streams.add(new JoinedRoomsStream(rooms, timeline, format, new RoomStateSection(new RoomStates(rooms, timeline.visibility())), unread));
         streams.add(new InvitedRoomsStream(rooms));
         streams.add(new LeftRoomsStream(rooms, timeline, format));
         streams.add(new AccountDataStream(accountData, pushRules));

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.config.Config;
 import de.amtsbote.rooms.EventFilter;
 import de.amtsbote.rooms.HistoryVisibility;
+import de.amtsbote.rooms.RoomService;
+import de.amtsbote.rooms.RoomStates;
+import de.amtsbote.rooms.ServerSigningKey;
 import de.amtsbote.rooms.StateKey;
 import de.amtsbote.rooms.Timeline;
 import de.amtsbote.storage.Database;
@@ -107,7 +110,9 @@ class SyncProvidersTest {
                 // The same key twice: the newer one wins.
                 return s.events().insertEvent(ctx, event("$s0b", "m.custom", "k0", "@a:x"));
             });
-            Map<StateKey, StoredEvent> gap = new RoomStateSection(s.events()).changedBetween(ROOM, since, upTo);
+            Map<StateKey, StoredEvent> gap = new RoomStateSection(new RoomStates(
+                    new RoomService(s.events(), db, ServerSigningKey.generate("t"), "x", new Notifier()),
+                    new HistoryVisibility(s.events()))).changedBetween(ROOM, since, upTo);
             assertEquals(n, gap.size(), "every state key changed in the gap, beyond 10,000");
             assertEquals("$s0b", gap.get(new StateKey("m.custom", "k0")).eventId());
         }
