@@ -25,8 +25,14 @@ class HttpServerErrorsTest {
     static final HttpClient http = HttpClient.newHttpClient();
     static final String SECRET = "secret-internal-detail";
 
+    /** The expected SEVERE logs of this test would only clutter the build output. */
+    static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HttpServer.class.getName());
+    static java.util.logging.Level logLevel;
+
     @BeforeAll
     static void start() throws Exception {
+        logLevel = LOG.getLevel();
+        LOG.setLevel(java.util.logging.Level.OFF);
         Router r = new Router();
         r.client("GET", "/boom/runtime", Router.Auth.NONE, req -> { throw new RuntimeException(SECRET); });
         r.client("GET", "/boom/npe", Router.Auth.NONE, req -> { throw new NullPointerException(SECRET); });
@@ -46,7 +52,10 @@ class HttpServerErrorsTest {
     }
 
     @AfterAll
-    static void stop() throws Exception { server.close(); }
+    static void stop() throws Exception {
+        server.close();
+        LOG.setLevel(logLevel);
+    }
 
     private static JsonNode expect(String method, String path, int status, String errcode) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/_matrix/client/v3" + path));
