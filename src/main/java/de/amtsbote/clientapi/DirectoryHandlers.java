@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.http.MatrixException;
 import de.amtsbote.http.Req;
 import de.amtsbote.http.Router;
+import de.amtsbote.rooms.Membership;
 import de.amtsbote.rooms.PowerLevels;
 import de.amtsbote.rooms.Room;
 import de.amtsbote.rooms.RoomAliases;
@@ -64,10 +65,7 @@ public final class DirectoryHandlers implements Handlers {
             return Json.object();
         });
         r.client("GET", "/rooms/{roomId}/aliases", USER, req -> {
-            Room room = rooms.room(req.path("roomId"));
-            if (room == null || !"join".equals(room.membership(req.userId()))) {
-                throw MatrixException.forbidden("You are not in this room");
-            }
+            Room room = rooms.requireJoined(req.path("roomId"), req.userId());
             ObjectNode out = Json.object();
             ArrayNode list = out.putArray("aliases");
             directory.aliasesOf(room.roomId()).forEach(list::add);
@@ -86,7 +84,7 @@ public final class DirectoryHandlers implements Handlers {
             Room room = rooms.room(req.path("roomId"));
             if (room == null) throw MatrixException.notFound("Room not found");
             PowerLevels pl = PowerLevels.fromState(room.version(), room::stateEvent);
-            if (!"join".equals(room.membership(req.userId()))
+            if (room.member(req.userId()) != Membership.JOIN
                     || pl.userLevel(req.userId()) < pl.eventLevel("m.room.canonical_alias", true)) {
                 throw MatrixException.forbidden("You may not change the directory listing of this room");
             }

@@ -314,10 +314,7 @@ public final class RoomHandlers implements Handlers {
     }
 
     private Object joinedMembers(Req req) {
-        Room room = rooms.room(req.path("roomId"));
-        if (room == null || !"join".equals(room.membership(req.userId()))) {
-            throw MatrixException.forbidden("You are not in this room");
-        }
+        Room room = rooms.requireJoined(req.path("roomId"), req.userId());
         ObjectNode out = Json.object();
         ObjectNode joined = out.putObject("joined");
         for (String u : room.joinedMembers()) {

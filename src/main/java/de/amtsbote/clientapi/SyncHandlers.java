@@ -16,6 +16,7 @@ import de.amtsbote.sync.SyncFilter;
 import de.amtsbote.sync.SyncService;
 import de.amtsbote.sync.SyncToken;
 import de.amtsbote.sync.Typing;
+import de.amtsbote.storage.EventStore.StoredEvent;
 import de.amtsbote.util.Json;
 import java.util.Set;
 
@@ -51,10 +52,7 @@ public final class SyncHandlers implements Handlers {
             Boolean t = JsonFields.optBoolean(b, "typing");
             if (t == null) throw MatrixException.badJson("'typing' is required");
             Long timeout = JsonFields.optLong(b, "timeout");
-            var room = rooms.room(req.path("roomId"));
-            if (room == null || !"join".equals(room.membership(req.userId()))) {
-                throw MatrixException.forbidden("You are not in this room");
-            }
+            var room = rooms.requireJoined(req.path("roomId"), req.userId());
             typing.set(room.roomId(), req.userId(), t, timeout == null ? 30_000 : timeout);
             presence.active(req.userId());
             return Json.object();
@@ -100,10 +98,8 @@ public final class SyncHandlers implements Handlers {
 
     /** m.fully_read is room account data, but clients set it through receipts/read markers. */
     private void setFullyRead(Req req, String roomId, String eventId) {
-        var room = rooms.room(roomId);
-        if (room == null || !"join".equals(room.membership(req.userId()))) throw MatrixException.forbidden("You are not in this room");
-        var e = rooms.store().event(eventId);
-        if (e.isEmpty() || !e.get().roomId().equals(roomId)) throw MatrixException.notFound("Event not found");
+        var room = rooms.requireJoined(roomId, req.userId());
+        StoredEvent e = rooms.requireEventIn(roomId, eventId);
         ObjectNode content = Json.object();
         content.put("event_id", eventId);
         String user = req.userId();

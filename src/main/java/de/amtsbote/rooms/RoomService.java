@@ -111,7 +111,14 @@ public final class RoomService {
         return r;
     }
 
-    /** The room or 404 M_NOT_FOUND. */
+    /** An event of this room or 404 M_NOT_FOUND (also for an event id of another room). */
+    public StoredEvent requireEventIn(String roomId, String eventId) {
+        Optional<StoredEvent> e = eventId == null ? Optional.empty() : store.event(eventId);
+        if (e.isEmpty() || !e.get().roomId().equals(roomId)) throw MatrixException.notFound("Event not found");
+        return e.get();
+    }
+
+    /** The room or 404 M_NOT_FOUND.*/
     public Room requireRoom(String roomId) {
         Room r = roomId == null ? null : room(roomId);
         if (r == null) throw MatrixException.notFound("Room not found");

@@ -31,13 +31,11 @@ public final class Receipts {
         if (!type.equals("m.read") && !type.equals("m.read.private") && !type.equals("m.fully_read")) {
             throw MatrixException.invalidParam("Unknown receipt type " + type);
         }
-        Room room = rooms.room(roomId);
-        if (room == null || !"join".equals(room.membership(userId))) throw MatrixException.forbidden("You are not in this room");
-        Optional<StoredEvent> e = rooms.store().event(eventId);
-        if (e.isEmpty() || !e.get().roomId().equals(roomId)) throw MatrixException.notFound("Event not found");
+        Room room = rooms.requireJoined(roomId, userId);
+        StoredEvent e = rooms.requireEventIn(roomId, eventId);
         String thread = threadId == null ? "" : threadId;
         if (type.equals("m.read.private") && thread.isEmpty()) thread = "";
-        ReceiptStore.Receipt r = new ReceiptStore.Receipt(roomId, type, userId, thread, eventId, e.get().streamPos(),
+        ReceiptStore.Receipt r = new ReceiptStore.Receipt(roomId, type, userId, thread, eventId, e.streamPos(),
                 System.currentTimeMillis(), 0);
         store.put(r, pos -> lastPos.merge(roomId, pos, Math::max), () -> {
             unread.invalidate(userId, roomId);
