@@ -124,6 +124,8 @@ public final class AmtsboteServer implements AutoCloseable {
                 new AccountDataHandlers(new AccountData(stores.accountData(), pushRules, notifier), stores.accountData(),
                         new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
                 new DirectoryUserHandlers(stores.accounts()),
+                new de.amtsbote.clientapi.KeyBackupHandlers(new de.amtsbote.users.KeyBackups(
+                        new de.amtsbote.storage.jdbc.JdbcKeyBackupStore(db))),
                 new de.amtsbote.clientapi.NotificationHandlers(
                         new de.amtsbote.push.NotificationList(stores.events(), stores.receipts(), clientEvents)));
         for (Handlers h : handlers) h.register(router);
