@@ -62,6 +62,8 @@ public final class AmtsboteServer implements AutoCloseable {
     private final ScheduledExecutorService typingExpiry;
     /** Decides who is notified of a new event; for the rooms service. */
     private final PushNotificationPolicy notificationPolicy;
+    /** Delivers push notifications to the push gateways of the users' pushers. */
+    private final de.amtsbote.push.PushGatewayClient pushGateway;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -94,6 +96,17 @@ public final class AmtsboteServer implements AutoCloseable {
         });
         UnreadCounts unread = new UnreadCounts(stores.events(), stores.receipts(), rooms::streamPos);
         rooms.onNotificationsCommitted(unread::added);
+        de.amtsbote.push.Pushers pushers = new de.amtsbote.push.Pushers(
+                new de.amtsbote.storage.jdbc.JdbcPusherStore(db), stores.accounts());
+        accounts.onSessionsRevoked(pushers::sessionsRevoked);
+        this.pushGateway = new de.amtsbote.push.PushGatewayClient(pushers, rooms::room, userId -> {
+            int sum = 0;
+            for (var m : rooms.membershipsOf(userId).entrySet()) {
+                if ("join".equals(m.getValue())) sum += unread.get(userId, m.getKey()).notifications();
+            }
+            return sum;
+        });
+        rooms.onNotifyingEventCommitted(pushGateway::eventCommitted);
         Receipts receipts = new Receipts(stores.receipts(), rooms, notifier, unread);
         SyncService sync = new SyncService(rooms, clientEvents, timeline, notifier, typing, receipts, unread,
                 stores.accountData(), stores.toDevice(), pushRules::clientJson);
@@ -124,6 +137,7 @@ public final class AmtsboteServer implements AutoCloseable {
                 new AccountDataHandlers(new AccountData(stores.accountData(), pushRules, notifier), stores.accountData(),
                         new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
                 new DirectoryUserHandlers(stores.accounts()),
+                new de.amtsbote.clientapi.PusherHandlers(pushers),
                 new de.amtsbote.clientapi.KeyBackupHandlers(new de.amtsbote.users.KeyBackups(
                         new de.amtsbote.storage.jdbc.JdbcKeyBackupStore(db))),
                 new de.amtsbote.clientapi.NotificationHandlers(
@@ -173,10 +187,13 @@ public final class AmtsboteServer implements AutoCloseable {
 
     public PushNotificationPolicy notificationPolicy() { return notificationPolicy; }
 
+    public de.amtsbote.push.PushGatewayClient pushGateway() { return pushGateway; }
+
     @Override
     public void close() throws Exception {
         http.close();
         typingExpiry.shutdownNow();
+        pushGateway.close();
         db.close();
     }
 }

@@ -82,6 +82,17 @@ public final class RoomService {
 
     public void onNotificationsCommitted(NotificationsCommitted listener) { this.notificationsCommitted = listener; }
 
+    /** Told, after the commit is published, about each event that notifies someone (push delivery). */
+    @FunctionalInterface
+    public interface NotifyingEventCommitted {
+        void committed(String roomId, String eventId, ObjectNode pdu, List<EventStore.Notification> notifications);
+    }
+
+    private volatile NotifyingEventCommitted notifyingEventCommitted = (r, e, p, n) -> { };
+
+    /** The listener runs on the writer's thread after the commit: it must hand its work off at once. */
+    public void onNotifyingEventCommitted(NotifyingEventCommitted listener) { this.notifyingEventCommitted = listener; }
+
     public String serverName() { return serverName; }
 
     public EventStore store() { return store; }
@@ -367,6 +378,8 @@ public final class RoomService {
                 }
                 if (!notifications.get(i).isEmpty()) {
                     notificationsCommitted.committed(n.roomId(), positions[i], notifications.get(i));
+                    List<EventStore.Notification> notified = notifications.get(i);
+                    ctx.afterCommit(() -> notifyingEventCommitted.committed(n.roomId(), n.eventId(), n.pdu(), notified));
                 }
             }
             if (last > room.lastStreamPos) room.lastStreamPos = last;
