@@ -128,6 +128,8 @@ public final class PushGatewayClient implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                // At shutdown the interrupted thread's database write fails; that is no delivery problem.
+                if (executor.isShutdown()) return;
                 LOG.log(Level.WARNING, "push delivery failed", e);
             }
         }
