@@ -99,7 +99,8 @@ public final class AmtsboteServer implements AutoCloseable {
         de.amtsbote.push.Pushers pushers = new de.amtsbote.push.Pushers(
                 new de.amtsbote.storage.jdbc.JdbcPusherStore(db), stores.accounts());
         accounts.onSessionsRevoked(pushers::sessionsRevoked);
-        this.pushGateway = new de.amtsbote.push.PushGatewayClient(pushers, rooms::room, userId -> {
+        this.pushGateway = new de.amtsbote.push.PushGatewayClient(pushers, rooms::room, notificationPolicy,
+                userId -> {
             int sum = 0;
             for (var m : rooms.membershipsOf(userId).entrySet()) {
                 if ("join".equals(m.getValue())) sum += unread.get(userId, m.getKey()).notifications();

@@ -41,6 +41,7 @@ public final class PushGatewayClient implements AutoCloseable {
 
     private final Pushers pushers;
     private final Function<String, Room> rooms;
+    private final PushNotificationPolicy policy;
     private final ToIntFunction<String> unreadCount;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
@@ -49,10 +50,15 @@ public final class PushGatewayClient implements AutoCloseable {
     private volatile Duration firstRetry = Duration.ofSeconds(1);
     private volatile Duration maxRetry = Duration.ofMinutes(1);
 
-    /** rooms: the room of an event (names for the full format); unreadCount: a user's unread notifications. */
-    public PushGatewayClient(Pushers pushers, Function<String, Room> rooms, ToIntFunction<String> unreadCount) {
+    /**
+     * rooms: the room of an event (names for the full format); policy: the members' push rules, again, for the
+     * tweaks; unreadCount: a user's unread notifications over all rooms.
+     */
+    public PushGatewayClient(Pushers pushers, Function<String, Room> rooms, PushNotificationPolicy policy,
+                             ToIntFunction<String> unreadCount) {
         this.pushers = pushers;
         this.rooms = rooms;
+        this.policy = policy;
         this.unreadCount = unreadCount;
     }
 
@@ -79,11 +85,31 @@ public final class PushGatewayClient implements AutoCloseable {
             List<Pusher> list = pushers.forUser(n.userId());
             if (list.isEmpty()) continue;
             int unread = unreadCount.applyAsInt(n.userId());
+            Room room = rooms.apply(roomId);
+            ObjectNode tweaks = tweaks(room, pdu, n);
             for (Pusher p : list) {
                 if (!"http".equals(p.kind())) continue;
-                enqueue(p, PushNotification.body(p, roomId, eventId, pdu, n, unread, rooms.apply(roomId)));
+                enqueue(p, PushNotification.body(p, roomId, eventId, pdu, n.userId(), unread, tweaks, room));
             }
         }
+    }
+
+    /** The set_tweak actions of the rule that matched (sound, highlight), as the gateway wants them. */
+    private ObjectNode tweaks(Room room, ObjectNode pdu, EventStore.Notification n) {
+        ObjectNode tweaks = Json.object();
+        if (room != null) {
+            for (JsonNode action : policy.evaluate(room, pdu, n.userId()).actions()) {
+                JsonNode name = action.get("set_tweak");
+                if (name == null || !name.isTextual()) continue;
+                JsonNode value = action.get("value");
+                // highlight without a value means true (push rules spec).
+                tweaks.set(name.textValue(), value == null ? com.fasterxml.jackson.databind.node.BooleanNode.TRUE : value);
+            }
+        }
+        // The stored decision is the one /sync counted; it wins over a re-evaluation against later state.
+        if (n.highlight()) tweaks.put("highlight", true);
+        else tweaks.remove("highlight");
+        return tweaks;
     }
 
     private record Item(Pusher pusher, ObjectNode body) {}

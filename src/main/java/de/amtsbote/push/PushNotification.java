@@ -3,7 +3,6 @@ package de.amtsbote.push;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.rooms.Room;
-import de.amtsbote.storage.EventStore;
 import de.amtsbote.storage.PusherStore.Pusher;
 import de.amtsbote.util.Json;
 
@@ -16,8 +15,8 @@ import de.amtsbote.util.Json;
 final class PushNotification {
     private PushNotification() {}
 
-    static ObjectNode body(Pusher p, String roomId, String eventId, ObjectNode pdu, EventStore.Notification n,
-                           int unread, Room room) {
+    static ObjectNode body(Pusher p, String roomId, String eventId, ObjectNode pdu, String userId, int unread,
+                           ObjectNode tweaks, Room room) {
         ObjectNode notification = Json.object();
         notification.put("event_id", eventId);
         notification.put("room_id", roomId);
@@ -36,12 +35,13 @@ final class PushNotification {
                 if (alias != null) notification.put("room_alias", alias);
             }
             if ("m.room.member".equals(type)) {
-                notification.put("user_is_target", n.userId().equals(pdu.path("state_key").asText(null)));
+                notification.put("user_is_target", userId.equals(pdu.path("state_key").asText(null)));
             }
             if (pdu.get("content") instanceof ObjectNode content) notification.set("content", content);
         }
-        // High wakes the phone at once: messages (plain or encrypted) and anything that highlights the user.
-        boolean high = n.highlight() || type.equals("m.room.message") || type.equals("m.room.encrypted");
+        // High wakes the phone at once: messages (plain or encrypted) and anything that rings or highlights.
+        boolean high = tweaks.has("sound") || tweaks.path("highlight").asBoolean(false)
+                || type.equals("m.room.message") || type.equals("m.room.encrypted");
         notification.put("prio", high ? "high" : "low");
         notification.putObject("counts").put("unread", unread);
         ObjectNode device = notification.putArray("devices").addObject();
@@ -51,8 +51,7 @@ final class PushNotification {
         ObjectNode data = p.data().deepCopy();
         data.remove("url");
         device.set("data", data);
-        ObjectNode tweaks = device.putObject("tweaks");
-        if (n.highlight()) tweaks.put("highlight", true);
+        device.set("tweaks", tweaks.deepCopy());
         ObjectNode body = Json.object();
         body.set("notification", notification);
         return body;

@@ -143,6 +143,18 @@ class PushDeliveryTest {
             assertEquals("Dienstplan", n.get("room_name").asText());
             assertEquals("high", n.get("prio").asText());
             assertEquals(1, n.get("counts").get("unread").asInt());
+            // A room of two: the one-to-one rule rings ("sound": "default"); nothing highlights.
+            JsonNode tweaks = n.get("devices").get(0).get("tweaks");
+            assertEquals("default", tweaks.path("sound").asText(), n.toString());
+            assertFalse(tweaks.has("highlight"), n.toString());
+
+            // A mention of Bob highlights.
+            var mention = Json.object().put("msgtype", "m.text").put("body", "Bob?");
+            mention.putObject("m.mentions").putArray("user_ids").add(s.userId("bob"));
+            assertEquals(200, s.request("PUT", room + "/send/m.room.message/t2", alice, mention).status());
+            JsonNode highlighted = gw.next();
+            assertTrue(highlighted.get("devices").get(0).get("tweaks").path("highlight").asBoolean(), highlighted.toString());
+            assertEquals(2, highlighted.get("counts").get("unread").asInt());
         }
     }
 
