@@ -28,6 +28,8 @@ public final class Pushers {
     private static final int MAX_APP_ID_CHARS = 64;
     private static final int MAX_PUSHKEY_BYTES = 512;
     private static final int MAX_TEXT_CHARS = 1000;
+    /** Every notification of a user goes to each of their pushers; a handful of phones is normal, more is abuse. */
+    static final int MAX_PUSHERS_PER_USER = 20;
 
     private final PusherStore store;
     private final AccountStore accounts;
@@ -91,8 +93,12 @@ public final class Pushers {
             throw MatrixException.invalidParam("'append' must be true or false");
         }
         boolean appendPusher = append != null && append.asBoolean(false);
-        store.set(new Pusher(session.userId(), appId, pushkey, kind, appDisplayName, deviceDisplayName, profileTag,
-                lang, data, session.deviceId(), session.tokenHash(), System.currentTimeMillis(), null), appendPusher);
+        boolean stored = store.set(new Pusher(session.userId(), appId, pushkey, kind, appDisplayName,
+                deviceDisplayName, profileTag, lang, data, session.deviceId(), session.tokenHash(),
+                System.currentTimeMillis(), null), appendPusher, MAX_PUSHERS_PER_USER);
+        if (!stored) {
+            throw MatrixException.forbidden("You have " + MAX_PUSHERS_PER_USER + " pushers; remove one first");
+        }
         // Without append, other users' pushers with this pushkey are gone too; their cache entries with them.
         if (appendPusher) byUser.remove(session.userId());
         else byUser.clear();

@@ -16,8 +16,9 @@ public interface PusherStore {
     /**
      * Creates or replaces the user's pusher with this app id and pushkey. Unless append, pushers with the same
      * app id and pushkey of other users are removed in the same transaction (the device changed hands).
+     * Returns false (and stores nothing) if it would be a new pusher and the user already has maxPerUser.
      */
-    void set(Pusher pusher, boolean append);
+    boolean set(Pusher pusher, boolean append, int maxPerUser);
 
     /** Removes the user's pusher; false if there was none. */
     boolean delete(String userId, String appId, String pushkey);

@@ -136,6 +136,14 @@ class PusherHandlersTest {
             assertError(s.request("POST", set, alice, pusher("de.app", "k".repeat(513), URL)), 400, "M_INVALID_PARAM");
             assertError(s.requestRaw("POST", set, alice, "nope", "application/json"), 400, "M_NOT_JSON");
             assertEquals(0, list(s, alice).size());
+
+            // At most 20 pushers per user; replacing one of them is still fine.
+            for (int i = 0; i < 20; i++) {
+                assertEquals(200, s.request("POST", set, alice, pusher("de.app", "key" + i, URL)).status());
+            }
+            assertError(s.request("POST", set, alice, pusher("de.app", "key20", URL)), 403, "M_FORBIDDEN");
+            assertEquals(200, s.request("POST", set, alice, pusher("de.app", "key3", URL).put("lang", "en")).status());
+            assertEquals(20, list(s, alice).size());
         }
     }
 }

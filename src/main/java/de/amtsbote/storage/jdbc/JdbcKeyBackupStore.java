@@ -6,6 +6,7 @@ import de.amtsbote.storage.WriteContext;
 import de.amtsbote.util.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -97,9 +98,7 @@ public final class JdbcKeyBackupStore implements KeyBackupStore {
             if (current.get() != version) return new WriteResult(Status.WRONG_VERSION, current.get(), 0, 0);
             boolean changed = false;
             for (SessionKey k : keys) {
-                Optional<SessionKey> existing = Q.one(ctx.connection(), "SELECT " + KEY_COLUMNS
-                        + " FROM key_backup_sessions WHERE user_id = ? AND version = ? AND room_id = ?"
-                        + " AND session_id = ?", JdbcKeyBackupStore::key, userId, version, k.roomId(), k.sessionId());
+                Optional<SessionKey> existing = stored(ctx, userId, version, k.roomId(), k.sessionId());
                 if (existing.isPresent() && !replaces.test(existing.get(), k)) continue;
                 Q.update(ctx, "INSERT INTO key_backup_sessions (user_id, version, " + KEY_COLUMNS + ")"
                         + " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (user_id, version, room_id, session_id) DO UPDATE SET"
@@ -112,6 +111,23 @@ public final class JdbcKeyBackupStore implements KeyBackupStore {
             }
             return finish(ctx, userId, version, changed);
         });
+    }
+
+    /**
+     * The stored key of one session, through the writer's statement cache: a client uploads hundreds of keys in
+     * one request, and all of them are looked up while the writer is busy with this one write.
+     */
+    private static Optional<SessionKey> stored(WriteContext ctx, String userId, long version, String roomId,
+                                               String sessionId) throws SQLException {
+        PreparedStatement ps = ctx.prepare("SELECT " + KEY_COLUMNS + " FROM key_backup_sessions WHERE user_id = ?"
+                + " AND version = ? AND room_id = ? AND session_id = ?");
+        ps.setString(1, userId);
+        ps.setLong(2, version);
+        ps.setString(3, roomId);
+        ps.setString(4, sessionId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(key(rs)) : Optional.empty();
+        }
     }
 
     @Override

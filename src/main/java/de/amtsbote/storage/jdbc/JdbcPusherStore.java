@@ -12,8 +12,13 @@ public final class JdbcPusherStore implements PusherStore {
     public JdbcPusherStore(Database db) { this.db = db; }
 
     @Override
-    public void set(Pusher p, boolean append) {
-        db.write(ctx -> {
+    public boolean set(Pusher p, boolean append, int maxPerUser) {
+        return db.write(ctx -> {
+            boolean exists = Q.one(ctx.connection(), "SELECT 1 FROM pushers WHERE user_id = ? AND app_id = ?"
+                    + " AND pushkey = ?", rs -> true, p.userId(), p.appId(), p.pushkey()).isPresent();
+            long count = Q.one(ctx.connection(), "SELECT COUNT(*) FROM pushers WHERE user_id = ?",
+                    rs -> rs.getLong(1), p.userId()).orElse(0L);
+            if (!exists && count >= maxPerUser) return false;
             if (!append) {
                 Q.update(ctx, "DELETE FROM pushers WHERE app_id = ? AND pushkey = ? AND user_id <> ?",
                         p.appId(), p.pushkey(), p.userId());
@@ -27,7 +32,7 @@ public final class JdbcPusherStore implements PusherStore {
                     + " token_hash = excluded.token_hash, pushkey_ts = excluded.pushkey_ts, failing_since = NULL",
                     p.userId(), p.appId(), p.pushkey(), p.kind(), p.appDisplayName(), p.deviceDisplayName(),
                     p.profileTag(), p.lang(), Json.write(p.data()), p.deviceId(), p.tokenHash(), p.pushkeyTs());
-            return null;
+            return true;
         });
     }
 
