@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import java.util.logging.Level;
@@ -25,7 +26,8 @@ import java.util.logging.Logger;
 /**
  * Sends push notifications to the users' push gateways (push gateway API, POST /_matrix/push/v1/notify).
  * Told about each committed event that notifies someone; the work runs on virtual threads, never on the
- * writer's thread or in the request that sent the event.
+ * writer's thread or in the request that sent the event. The unread count sent is the user's count when the
+ * notification is prepared, which in a burst may already include the next messages (a badge wants the latest).
  *
  * <p>Each pusher has its own queue, drained by one virtual thread at a time, so a gateway sees a pusher's
  * notifications in order and a slow gateway holds up only its own pushers. A failed delivery (network error,
@@ -60,6 +62,7 @@ public final class PushGatewayClient implements AutoCloseable {
         this.rooms = rooms;
         this.policy = policy;
         this.unreadCount = unreadCount;
+        executor.execute(this::dispatchLoop);
     }
 
     /** Tests shorten the waits between tries. */
@@ -68,16 +71,36 @@ public final class PushGatewayClient implements AutoCloseable {
         this.maxRetry = max;
     }
 
-    /** After the commit of an event that notifies the given users; returns at once. */
-    public void eventCommitted(String roomId, String eventId, ObjectNode pdu, List<EventStore.Notification> notified) {
-        if (executor.isShutdown()) return;
-        executor.execute(() -> {
-            try {
-                dispatch(roomId, eventId, pdu, notified);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "preparing push notifications for " + eventId + " failed", e);
+    private record Committed(String roomId, String eventId, ObjectNode pdu, List<EventStore.Notification> notified) {}
+
+    /**
+     * Committed events in commit order, for the one dispatcher thread: one thread, so that a pusher's queue gets
+     * the events in the order they were sent. Bounded: if the dispatcher ever falls this far behind, pushes are
+     * dropped rather than the memory.
+     */
+    private final LinkedBlockingQueue<Committed> committed = new LinkedBlockingQueue<>(10_000);
+
+    private void dispatchLoop() {
+        try {
+            while (true) {
+                Committed c = committed.take();
+                try {
+                    dispatch(c.roomId(), c.eventId(), c.pdu(), c.notified());
+                } catch (RuntimeException e) {
+                    if (executor.isShutdown()) return;
+                    LOG.log(Level.WARNING, "preparing push notifications for " + c.eventId() + " failed", e);
+                }
             }
-        });
+        } catch (InterruptedException e) {
+            // shutdown
+        }
+    }
+
+    /** After the commit of an event that notifies the given users (on the writer's thread); returns at once. */
+    public void eventCommitted(String roomId, String eventId, ObjectNode pdu, List<EventStore.Notification> notified) {
+        if (!committed.offer(new Committed(roomId, eventId, pdu, notified))) {
+            LOG.warning("push dispatch is behind; no push for " + eventId);
+        }
     }
 
     private void dispatch(String roomId, String eventId, ObjectNode pdu, List<EventStore.Notification> notified) {

@@ -191,6 +191,46 @@ class PushDeliveryTest {
 
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
+    void aHangingGatewayDoesNotSlowSending(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db); FakeGateway gw = new FakeGateway()) {
+            String alice = s.userToken("alice");
+            String bob = s.userToken("bob");
+            String room = room(s, alice, bob, "r");
+            s.request("POST", C + "/pushers/set", bob, pusher("bob-phone", gw.url(), "event_id_only"));
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            gw.answer = n -> {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new Object[] {200, "{}"};
+            };
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            try {
+                long start = System.nanoTime();
+                for (int i = 0; i < 3; i++) ids.add(send(s, alice, room, "t" + i, "hallo " + i));
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(ms < 5_000, "sending waited for the gateway: " + ms + " ms");
+            } finally {
+                release.countDown();
+            }
+            // Once the gateway answers, the queued notifications arrive, in the order they were sent (the count
+            // is the one when each was prepared: it never goes down and ends at three).
+            int lastCount = 0;
+            for (int i = 0; i < 3; i++) {
+                JsonNode n = gw.next();
+                assertEquals(ids.get(i), n.get("event_id").asText());
+                int count = n.get("counts").get("unread").asInt();
+                assertTrue(count >= lastCount && count >= 1, n.toString());
+                lastCount = count;
+            }
+            assertEquals(3, lastCount);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
     void failedDeliveriesAreRetried(TestServer.Db db) throws Exception {
         try (TestServer s = new TestServer(db); FakeGateway gw = new FakeGateway()) {
             s.server().pushGateway().useRetryDelays(Duration.ofMillis(20), Duration.ofMillis(100));
