@@ -119,8 +119,12 @@ class PushDeliveryTest {
             assertEquals("event_id_only", device.get("data").get("format").asText());
 
             // The second unread message counts two.
-            send(s, alice, room, "t2", "noch geheimer");
+            String second = send(s, alice, room, "t2", "noch geheimer");
             assertEquals(2, gw.next().get("counts").get("unread").asInt());
+            // Once Bob has read them, the next message counts one again.
+            assertEquals(200, s.request("POST", room + "/receipt/m.read/" + enc(second), bob, Json.object()).status());
+            send(s, alice, room, "t3", "neu");
+            assertEquals(1, gw.next().get("counts").get("unread").asInt());
             // Alice has no pusher and her own messages never notify her: nothing else arrives.
             assertNull(gw.received.poll(300, TimeUnit.MILLISECONDS));
         }
