@@ -37,7 +37,7 @@ final class PushNotification {
             if ("m.room.member".equals(type)) {
                 notification.put("user_is_target", userId.equals(pdu.path("state_key").asText(null)));
             }
-            if (pdu.get("content") instanceof ObjectNode content) notification.set("content", content);
+            if (pdu.get("content") instanceof ObjectNode content) notification.set("content", content.deepCopy());
         }
         // High wakes the phone at once: messages (plain or encrypted) and anything that rings or highlights.
         boolean high = tweaks.has("sound") || tweaks.path("highlight").asBoolean(false)
