@@ -63,6 +63,8 @@ public final class AmtsboteServer implements AutoCloseable {
     private final ScheduledExecutorService typingExpiry;
     /** Decides who is notified of a new event; for the rooms service. */
     private final PushNotificationPolicy notificationPolicy;
+    /** Delivers push notifications to the push gateways of the users' pushers. */
+    private final de.amtsbote.push.PushGatewayClient pushGateway;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -95,6 +97,18 @@ public final class AmtsboteServer implements AutoCloseable {
         });
         UnreadCounts unread = new UnreadCounts(stores.events(), stores.receipts(), rooms::streamPos);
         rooms.onNotificationsCommitted(unread::added);
+        de.amtsbote.push.Pushers pushers = new de.amtsbote.push.Pushers(
+                new de.amtsbote.storage.jdbc.JdbcPusherStore(db), stores.accounts());
+        accounts.onSessionsRevoked(pushers::sessionsRevoked);
+        this.pushGateway = new de.amtsbote.push.PushGatewayClient(pushers, rooms::room, notificationPolicy,
+                userId -> {
+            int sum = 0;
+            for (var m : rooms.membershipsOf(userId).entrySet()) {
+                if ("join".equals(m.getValue())) sum += unread.get(userId, m.getKey()).notifications();
+            }
+            return sum;
+        });
+        rooms.onNotifyingEventCommitted(pushGateway::eventCommitted);
         Receipts receipts = new Receipts(stores.receipts(), rooms, notifier, unread);
         SyncService sync = new SyncService(rooms, clientEvents, timeline, notifier, typing, receipts, unread,
                 stores.accountData(), stores.toDevice(), pushRules::clientJson);
@@ -127,6 +141,9 @@ public final class AmtsboteServer implements AutoCloseable {
                 new AccountDataHandlers(new AccountData(ignoredUsers.watching(stores.accountData()), pushRules, notifier), stores.accountData(),
                         new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
                 new DirectoryUserHandlers(stores.accounts()),
+                new de.amtsbote.clientapi.PusherHandlers(pushers),
+                new de.amtsbote.clientapi.KeyBackupHandlers(new de.amtsbote.users.KeyBackups(
+                        new de.amtsbote.storage.jdbc.JdbcKeyBackupStore(db))),
                 new de.amtsbote.clientapi.NotificationHandlers(
                         new de.amtsbote.push.NotificationList(stores.events(), stores.receipts(), clientEvents)));
         for (Handlers h : handlers) h.register(router);
@@ -174,10 +191,13 @@ public final class AmtsboteServer implements AutoCloseable {
 
     public PushNotificationPolicy notificationPolicy() { return notificationPolicy; }
 
+    public de.amtsbote.push.PushGatewayClient pushGateway() { return pushGateway; }
+
     @Override
     public void close() throws Exception {
         http.close();
         typingExpiry.shutdownNow();
+        pushGateway.close();
         db.close();
     }
 }

@@ -32,24 +32,43 @@ public final class PushNotificationPolicy implements NotificationPolicy {
     public List<EventStore.Notification> notificationsFor(Room room, Map<StateKey, Room.StateEntry> state,
                                                           ObjectNode event, Set<String> joinedMembers) {
         String sender = event.path("sender").asText(null);
-        PowerLevels levels = PowerLevels.fromState(room.version(), (type, stateKey) -> {
-            Room.StateEntry e = state.get(new StateKey(type, stateKey));
-            return e == null ? null : e.pdu();
-        });
-        int senderLevel = sender == null ? 0 : clamp(levels.userLevel(sender));
-        ToIntFunction<String> notificationLevel = key -> clamp(levels.notificationLevel(key));
+        Levels levels = levels(room, state, sender);
         int memberCount = joinedMembers.size();
         String localSuffix = ":" + serverName;
 
         List<EventStore.Notification> out = new ArrayList<>();
         for (String member : joinedMembers) {
             if (member.equals(sender) || !member.endsWith(localSuffix)) continue;
-            var ctx = new PushRuleEvaluator.EvalContext(member, displayName(state, member), memberCount, senderLevel,
-                    notificationLevel);
+            var ctx = new PushRuleEvaluator.EvalContext(member, displayName(state, member), memberCount,
+                    levels.sender(), levels.notification());
             PushRuleEvaluator.Result r = rules.evaluate(member, event, ctx);
             if (r.shouldNotify()) out.add(new EventStore.Notification(member, r.highlight()));
         }
         return out;
+    }
+
+    /**
+     * The member's rule result for an event against the room's current state: for push delivery, which needs
+     * the tweaks (sound) that the stored notification does not keep. Evaluated again, later, and only for
+     * members with a pusher, so the send path does not pay for it.
+     */
+    public PushRuleEvaluator.Result evaluate(Room room, ObjectNode event, String member) {
+        Map<StateKey, Room.StateEntry> state = room.state();
+        Levels levels = levels(room, state, event.path("sender").asText(null));
+        var ctx = new PushRuleEvaluator.EvalContext(member, displayName(state, member), room.joinedCount(),
+                levels.sender(), levels.notification());
+        return rules.evaluate(member, event, ctx);
+    }
+
+    private record Levels(int sender, ToIntFunction<String> notification) {}
+
+    private static Levels levels(Room room, Map<StateKey, Room.StateEntry> state, String sender) {
+        PowerLevels levels = PowerLevels.fromState(room.version(), (type, stateKey) -> {
+            Room.StateEntry e = state.get(new StateKey(type, stateKey));
+            return e == null ? null : e.pdu();
+        });
+        int senderLevel = sender == null ? 0 : clamp(levels.userLevel(sender));
+        return new Levels(senderLevel, key -> clamp(levels.notificationLevel(key)));
     }
 
     private static String displayName(Map<StateKey, Room.StateEntry> state, String userId) {

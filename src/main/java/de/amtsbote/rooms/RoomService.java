@@ -83,6 +83,17 @@ public final class RoomService {
 
     public void onNotificationsCommitted(NotificationsCommitted listener) { this.notificationsCommitted = listener; }
 
+    /** Told, after the commit is published, about each event that notifies someone (push delivery). */
+    @FunctionalInterface
+    public interface NotifyingEventCommitted {
+        void committed(String roomId, String eventId, ObjectNode pdu, List<EventStore.Notification> notifications);
+    }
+
+    private volatile NotifyingEventCommitted notifyingEventCommitted = (r, e, p, n) -> { };
+
+    /** The listener runs on the writer's thread after the commit: it must hand its work off at once. */
+    public void onNotifyingEventCommitted(NotifyingEventCommitted listener) { this.notifyingEventCommitted = listener; }
+
     public String serverName() { return serverName; }
 
     public EventStore store() { return store; }
@@ -380,6 +391,13 @@ public final class RoomService {
                 if (last > room.lastStreamPos) room.lastStreamPos = last;
             });
             ctx.onRollback(() -> room.stale = true);
+            // Push delivery hears of notifying events only once they are durable.
+            for (int i = 0; i < rows.size(); i++) {
+                List<EventStore.Notification> notified = notifications.get(i);
+                if (notified.isEmpty()) continue;
+                NewEvent n = rows.get(i);
+                ctx.afterCommit(() -> notifyingEventCommitted.committed(n.roomId(), n.eventId(), n.pdu(), notified));
+            }
             ctx.afterCommit(() -> notifier.wake(wake));
             return positions;
         });
