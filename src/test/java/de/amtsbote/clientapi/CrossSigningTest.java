@@ -141,6 +141,17 @@ class CrossSigningTest {
     }
 
     @Test
+    void aKeyMayNotHaveTheIdOfADevice() throws Exception {
+        String alice = s.userToken("xsdev");
+        Keys keys = Keys.create(s.userId("xsdev"));
+        ObjectNode login = Json.object();
+        login.put("type", "m.login.password").put("password", "password-xsdev").put("device_id", keys.master().publicKey)
+                .putObject("identifier").put("type", "m.id.user").put("user", "xsdev");
+        assertEquals(200, s.request("POST", V3 + "/login", null, login).status());
+        assertError(s.request("POST", V3 + "/keys/device_signing/upload", alice, keys.upload()), 403, "M_FORBIDDEN");
+    }
+
+    @Test
     void signaturesAreVerifiedStoredAndShown() throws Exception {
         String alice = s.userToken("sig");
         String bob = s.userToken("sig-bob");
