@@ -30,10 +30,53 @@ public final class JdbcKeyStore implements KeyStore {
      */
     private final AtomicLong newestChange = new AtomicLong();
 
+    /**
+     * Per device (user NUL device): its one-time key counts and unused fallback algorithms. /sync reports them
+     * on every response; this answers without a query once read. A write touching a device drops its entry
+     * (inside the write and again after the commit) and bumps {@link #countsVersion}, so a read racing with a
+     * write never caches what it read before that write committed.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, DeviceCounts> counts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong countsVersion = new AtomicLong();
+
+    private record DeviceCounts(Map<String, Integer> oneTimeKeys, List<String> unusedFallbacks) {}
+
     public JdbcKeyStore(Database db) {
         this.db = db;
         newestChange.set(db.read(c -> Q.one(c, "SELECT COALESCE(MAX(stream_pos), 0) FROM device_list_changes",
                 rs -> rs.getLong(1)).orElse(0L)));
+    }
+
+    private static String key(String userId, String deviceId) { return userId + "\u0000" + deviceId; }
+
+    private void countsChanged(WriteContext ctx, String userId, String deviceId) {
+        String k = key(userId, deviceId);
+        counts.remove(k);
+        countsVersion.incrementAndGet();
+        ctx.afterCommit(() -> {
+            counts.remove(k);
+            countsVersion.incrementAndGet();
+        });
+    }
+
+    private DeviceCounts counts(String userId, String deviceId) {
+        String k = key(userId, deviceId);
+        DeviceCounts cached = counts.get(k);
+        if (cached != null) return cached;
+        long version = countsVersion.get();
+        Map<String, Integer> otks = new TreeMap<>();
+        List<String> fallbacks = db.read(c -> {
+            Q.list(c, "SELECT algorithm, COUNT(*) FROM e2e_one_time_keys WHERE user_id = ? AND device_id = ?"
+                    + " GROUP BY algorithm", rs -> otks.put(rs.getString(1), rs.getInt(2)), userId, deviceId);
+            return Q.list(c, "SELECT algorithm FROM e2e_fallback_keys WHERE user_id = ? AND device_id = ?"
+                    + " AND used = 0 ORDER BY algorithm", rs -> rs.getString(1), userId, deviceId);
+        });
+        DeviceCounts fresh = new DeviceCounts(java.util.Collections.unmodifiableMap(otks), List.copyOf(fallbacks));
+        if (countsVersion.get() == version) {
+            if (counts.size() > 100_000) counts.clear();
+            counts.put(k, fresh);
+        }
+        return fresh;
     }
 
     private void recordChange(WriteContext ctx, String userId) throws SQLException {
@@ -73,6 +116,7 @@ public final class JdbcKeyStore implements KeyStore {
                         userId, deviceId, Json.write(deviceKeys));
                 recordChange(ctx, userId);
             }
+            if (!newKeys.isEmpty() || !fallbackKeys.isEmpty()) countsChanged(ctx, userId, deviceId);
             for (OneTimeKey k : newKeys) {
                 Q.update(ctx, "INSERT INTO e2e_one_time_keys (user_id, device_id, algorithm, key_id, json, uploaded_ts)"
                         + " VALUES (?,?,?,?,?,?)", userId, deviceId, k.algorithm(), k.keyId(), Json.write(k.value()), now);
@@ -110,16 +154,12 @@ public final class JdbcKeyStore implements KeyStore {
 
     @Override
     public Map<String, Integer> oneTimeKeyCounts(String userId, String deviceId) {
-        Map<String, Integer> out = new TreeMap<>();
-        db.read(c -> Q.list(c, "SELECT algorithm, COUNT(*) FROM e2e_one_time_keys WHERE user_id = ? AND device_id = ?"
-                + " GROUP BY algorithm", rs -> out.put(rs.getString(1), rs.getInt(2)), userId, deviceId));
-        return out;
+        return counts(userId, deviceId).oneTimeKeys();
     }
 
     @Override
     public List<String> unusedFallbackKeyTypes(String userId, String deviceId) {
-        return db.read(c -> Q.list(c, "SELECT algorithm FROM e2e_fallback_keys WHERE user_id = ? AND device_id = ?"
-                + " AND used = 0 ORDER BY algorithm", rs -> rs.getString(1), userId, deviceId));
+        return counts(userId, deviceId).unusedFallbacks();
     }
 
     @Override
@@ -136,6 +176,7 @@ public final class JdbcKeyStore implements KeyStore {
                 if (otk.isPresent()) {
                     Q.update(ctx, "DELETE FROM e2e_one_time_keys WHERE user_id = ? AND device_id = ? AND algorithm = ?"
                             + " AND key_id = ?", cl.userId(), cl.deviceId(), cl.algorithm(), otk.get().keyId());
+                    countsChanged(ctx, cl.userId(), cl.deviceId());
                     out.add(new Claimed(cl, otk.get(), false));
                     continue;
                 }
@@ -146,6 +187,7 @@ public final class JdbcKeyStore implements KeyStore {
                 if (fallback.isPresent()) {
                     Q.update(ctx, "UPDATE e2e_fallback_keys SET used = 1 WHERE user_id = ? AND device_id = ?"
                             + " AND algorithm = ?", cl.userId(), cl.deviceId(), cl.algorithm());
+                    countsChanged(ctx, cl.userId(), cl.deviceId());
                     out.add(new Claimed(cl, fallback.get(), true));
                 }
             }
@@ -209,6 +251,7 @@ public final class JdbcKeyStore implements KeyStore {
                 for (String table : new String[] {"e2e_device_keys", "e2e_one_time_keys", "e2e_fallback_keys"}) {
                     Q.update(ctx, "DELETE FROM " + table + " WHERE user_id = ? AND device_id = ?", userId, d);
                 }
+                countsChanged(ctx, userId, d);
                 // Signatures on the device's keys would otherwise apply to a new device of the same id.
                 Q.update(ctx, "DELETE FROM e2e_signatures WHERE target_user_id = ? AND target_key_id = ?", userId, d);
             }
