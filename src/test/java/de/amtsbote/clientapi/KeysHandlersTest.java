@@ -298,6 +298,35 @@ class KeysHandlersTest {
         assertFalse(s.server().stores().keys().changedUsersBetween(0, Long.MAX_VALUE).isEmpty());
     }
 
+    @Test
+    void malformedBodiesGetMatrixErrorsNever500() throws Exception {
+        String alice = s.userToken("fuzz");
+        String me = s.userId("fuzz");
+        String[] bodies = {
+            "{}", "[]", "\"x\"", "{\"device_keys\": null}", "{\"device_keys\": {}}", "{\"device_keys\": {\"user_id\": 1}}",
+            "{\"device_keys\": {\"user_id\": \"" + me + "\", \"device_id\": \"X\", \"algorithms\": [1], \"keys\": []}}",
+            "{\"one_time_keys\": []}", "{\"one_time_keys\": {\"a:b\": {\"key\": 1}}}", "{\"fallback_keys\": \"x\"}",
+            "{\"one_time_keys\": {\"a:b\": {\"key\": \"k\", \"signatures\": 3}}}", "{\"timeout\": 1e400}",
+            "{\"timeout\": 99999999999999999999999}", "{\"device_keys\": {\"" + me + "\": [\"a\", 1]}}",
+            "{\"one_time_keys\": {\"" + me + "\": []}}", "{\"one_time_keys\": {\"" + me + "\": {\"D\": null}}}",
+            "{\"master_key\": {\"user_id\": \"" + me + "\", \"usage\": \"master\", \"keys\": {}}}",
+            "{\"master_key\": {\"user_id\": \"" + me + "\", \"usage\": [\"master\"], \"keys\": {\"ed25519:a\": 1}}}",
+            "{\"master_key\": {\"user_id\": \"" + me + "\", \"usage\": [\"master\"], \"keys\": {\"ed25519:!!\": \"!!\"}}}",
+            "{\"" + me + "\": {\"k\": {\"signatures\": 5}}}", "{\"" + me + "\": {\"k\": 5}}", "{\"" + me + "\": []}",
+            "{\"@x:elsewhere\": {\"k\": {}}}",
+        };
+        for (String path : List.of("/keys/upload", "/keys/query", "/keys/claim", "/keys/device_signing/upload",
+                "/keys/signatures/upload")) {
+            for (String body : bodies) {
+                var r = s.requestRaw("POST", V3 + path, alice, body, "application/json");
+                assertTrue(r.status() < 500, path + " " + body + " -> " + r.status() + " " + r.body());
+                if (r.status() >= 400 && r.status() != 401) {
+                    assertTrue(r.errcode() != null && r.errcode().startsWith("M_"), path + " " + body + " -> " + r.body());
+                }
+            }
+        }
+    }
+
     static Set<String> fieldSet(JsonNode o) {
         Set<String> out = new HashSet<>();
         o.fieldNames().forEachRemaining(out::add);
