@@ -60,10 +60,13 @@ public final class KeysHandlers implements Handlers {
         });
         r.client("POST", "/keys/device_signing/upload", USER, req -> {
             ObjectNode body = req.json();
-            CrossSigning.Upload upload = crossSigning.check(req.userId(), body);
-            if (upload.needsAuth()) uia.require(req, body);
-            crossSigning.store(upload);
-            return Json.object();
+            // Checked again if the stored keys changed meanwhile (then this upload may need UIA after all).
+            for (int attempt = 0; ; attempt++) {
+                CrossSigning.Upload upload = crossSigning.check(req.userId(), body);
+                if (upload.needsAuth()) uia.require(req, body);
+                if (crossSigning.store(upload)) return Json.object();
+                if (attempt == 2) throw new MatrixException(409, "M_UNKNOWN", "Cross-signing keys changed meanwhile; try again");
+            }
         });
         r.client("POST", "/keys/signatures/upload", USER, req -> signatures.upload(req.userId(), req.json()));
     }

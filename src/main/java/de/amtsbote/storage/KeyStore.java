@@ -66,9 +66,11 @@ public interface KeyStore {
 
     /**
      * Stores the given keys (replacing those of the same type), removes the types listed in {@code remove}
-     * and records a device-list change for the user, in one write.
+     * and records a device-list change for the user, in one write; but only if the user's master public key
+     * is still {@code expectedMaster} (null: none). Returns false, storing nothing, if it is not: the keys
+     * changed since the caller decided whether the upload needs user-interactive auth.
      */
-    void setCrossSigningKeys(String userId, List<CrossSigningKey> keys, Set<String> remove);
+    boolean setCrossSigningKeys(String userId, List<CrossSigningKey> keys, Set<String> remove, String expectedMaster);
 
     /** Stores the signatures (the same signer, key and target again replaces) and records changes for the users. */
     void addSignatures(List<Signature> signatures, Set<String> changedUsers);

@@ -36,7 +36,8 @@ public final class CrossSigning {
     }
 
     /** A checked upload: the keys that are new, the types to drop, and whether it needs UIA. */
-    public record Upload(String userId, List<CrossSigningKey> changed, Set<String> remove, boolean needsAuth) {}
+    public record Upload(String userId, List<CrossSigningKey> changed, Set<String> remove, boolean needsAuth,
+                         String storedMaster) {}
 
     /**
      * Checks an upload without storing it. UIA is needed when the user already has a master key and the
@@ -73,14 +74,22 @@ public final class CrossSigning {
                 if (given.stream().noneMatch(k -> k.type().equals(type)) && existing.containsKey(type)) remove.add(type);
             }
         }
-        return new Upload(userId, changed, remove, oldMaster != null && !changed.isEmpty());
+        return new Upload(userId, changed, remove, oldMaster != null && !changed.isEmpty(),
+                oldMaster == null ? null : oldMaster.publicKey());
     }
 
-    /** Stores a checked upload (nothing to do for a repeat of the stored keys). */
-    public void store(Upload upload) {
-        if (upload.changed().isEmpty() && upload.remove().isEmpty()) return;
-        store.setCrossSigningKeys(upload.userId(), upload.changed(), upload.remove());
+    /**
+     * Stores a checked upload (nothing to do for a repeat of the stored keys). Returns false if the user's
+     * master key changed since {@link #check}: two concurrent first uploads must not both skip UIA, so the
+     * caller checks again.
+     */
+    public boolean store(Upload upload) {
+        if (upload.changed().isEmpty() && upload.remove().isEmpty()) return true;
+        if (!store.setCrossSigningKeys(upload.userId(), upload.changed(), upload.remove(), upload.storedMaster())) {
+            return false;
+        }
         deviceListChanged.accept(upload.userId());
+        return true;
     }
 
     private static CrossSigningKey parse(ObjectNode json, String userId, String type) {

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.testing.TestServer;
 import de.amtsbote.util.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -138,6 +141,32 @@ class CrossSigningTest {
                 "application/json"), 400, "M_BAD_JSON");
         // Nothing was stored by the refused uploads: the first valid upload still needs no UIA.
         assertEquals(200, s.request("POST", V3 + "/keys/device_signing/upload", alice, keys.upload()).status());
+    }
+
+    @Test
+    void concurrentFirstUploadsCannotAllSkipAuth() throws Exception {
+        String alice = s.userToken("xsrace");
+        String me = s.userId("xsrace");
+        List<CompletableFuture<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ObjectNode body = Keys.create(me).upload();
+            CompletableFuture<Integer> f = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    f.complete(s.request("POST", V3 + "/keys/device_signing/upload", alice, body).status());
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            results.add(f);
+        }
+        int ok = 0;
+        for (CompletableFuture<Integer> f : results) {
+            int status = f.get();
+            if (status == 200) ok++;
+            else assertEquals(401, status, "the others need UIA: a master key exists by then");
+        }
+        assertEquals(1, ok, "only one set of keys went in without UIA");
     }
 
     @Test

@@ -205,8 +205,12 @@ public final class JdbcKeyStore implements KeyStore {
     }
 
     @Override
-    public void setCrossSigningKeys(String userId, List<CrossSigningKey> keys, Set<String> remove) {
-        db.write(ctx -> {
+    public boolean setCrossSigningKeys(String userId, List<CrossSigningKey> keys, Set<String> remove,
+                                       String expectedMaster) {
+        return db.write(ctx -> {
+            String master = Q.one(ctx.connection(), "SELECT public_key FROM e2e_cross_signing_keys WHERE user_id = ?"
+                    + " AND key_type = 'master'", rs -> rs.getString(1), userId).orElse(null);
+            if (!java.util.Objects.equals(master, expectedMaster)) return false;
             for (String type : remove) {
                 Q.update(ctx, "DELETE FROM e2e_cross_signing_keys WHERE user_id = ? AND key_type = ?", userId, type);
             }
@@ -216,7 +220,7 @@ public final class JdbcKeyStore implements KeyStore {
                         + " json = excluded.json", userId, k.type(), k.publicKey(), Json.write(k.json()));
             }
             recordChange(ctx, userId);
-            return null;
+            return true;
         });
     }
 
