@@ -20,6 +20,13 @@ import java.util.function.Consumer;
  * life with the device (deleted with it). Cross-signing is in {@link CrossSigning}.
  */
 public final class DeviceKeys {
+    /**
+     * Unclaimed one-time keys a device may hold. Clients keep about 50 (half of what libolm/vodozemac can
+     * hold); the cap keeps one device from filling the disk. Checked before the write, so concurrent uploads
+     * can pass it by at most one request each.
+     */
+    static final int MAX_ONE_TIME_KEYS = 10_000;
+
     private final KeyStore store;
     private final String serverName;
     /** Told the user whose device list changed (to wake the /sync of everyone who shares a room with them). */
@@ -63,6 +70,10 @@ public final class DeviceKeys {
             if (!fallbackAlgorithms.add(k.algorithm())) {
                 throw MatrixException.invalidParam("At most one fallback key per algorithm");
             }
+        }
+        int held = store.oneTimeKeyCounts(userId, deviceId).values().stream().mapToInt(Integer::intValue).sum();
+        if (held + otks.size() > MAX_ONE_TIME_KEYS) {
+            throw MatrixException.invalidParam("A device may hold at most " + MAX_ONE_TIME_KEYS + " unclaimed one-time keys");
         }
         KeyStore.UploadResult result = store.upload(userId, deviceId, deviceKeys,
                 // Signatures and algorithms may change; the identity keys themselves may not.

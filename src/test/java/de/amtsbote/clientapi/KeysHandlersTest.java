@@ -185,6 +185,23 @@ class KeysHandlersTest {
     }
 
     @Test
+    void aDeviceHoldsAtMostTenThousandOneTimeKeys() throws Exception {
+        String alice = s.userToken("cap");
+        ObjectNode many = Json.object();
+        ObjectNode keys = many.putObject("one_time_keys");
+        for (int i = 0; i < 9_999; i++) keys.put("curve25519:" + i, "k" + i);
+        var r = s.request("POST", V3 + "/keys/upload", alice, many);
+        assertEquals(9_999, r.json().path("one_time_key_counts").path("curve25519").asInt(), r.body());
+        ObjectNode two = Json.object();
+        two.putObject("one_time_keys").put("curve25519:a", "a").put("curve25519:b", "b");
+        assertError(s.request("POST", V3 + "/keys/upload", alice, two), 400, "M_INVALID_PARAM");
+        ObjectNode one = Json.object();
+        one.putObject("one_time_keys").put("curve25519:a", "a");
+        assertEquals(10_000, s.request("POST", V3 + "/keys/upload", alice, one).json().path("one_time_key_counts")
+                .path("curve25519").asInt());
+    }
+
+    @Test
     void claimGivesEachOneTimeKeyOnceThenTheFallbackKey() throws Exception {
         String alice = s.userToken("claim");
         String bob = s.userToken("claim-bob");
