@@ -105,20 +105,30 @@ public final class KeySignatures {
             throw KeyJson.invalidSignature("The signed object does not match the uploaded key");
         }
         JsonNode bySigner = signed.path("signatures").path(requester);
+        Map<String, String> already = new java.util.HashMap<>();
+        stored.path("signatures").path(requester).properties().forEach(e -> already.put(e.getKey(), e.getValue().asText()));
+        for (KeyStore.Signature s : store.signaturesOn(targetUser)) {
+            if (s.targetKeyId().equals(keyId) && s.signerUserId().equals(requester)) already.put(s.signerKeyId(), s.signature());
+        }
         List<KeyStore.Signature> out = new ArrayList<>();
-        JsonNode already = stored.path("signatures").path(requester);
+        boolean known = false;
         for (Map.Entry<String, JsonNode> s : bySigner.properties()) {
-            // Signatures the stored key already carries (e.g. a device's self-signature) are not new.
-            if (already.path(s.getKey()).equals(s.getValue())) continue;
+            // Signatures the key already carries (e.g. the device's self-signature, or one uploaded before:
+            // a retry) are not new; clients send back what /keys/query gave them.
+            if (s.getValue().isTextual() && s.getValue().textValue().equals(already.get(s.getKey()))) {
+                known |= allowedSigners.containsKey(s.getKey());
+                continue;
+            }
             String pub = allowedSigners.get(s.getKey());
-            if (pub == null) throw KeyJson.invalidSignature("Signed by " + KeyJson.shorten(s.getKey())
-                    + ", which may not sign this key");
+            // Like Synapse, only signatures by a key allowed to sign this key count; others (e.g. by a replaced
+            // self-signing key, echoed from an older query) are ignored.
+            if (pub == null) continue;
             if (!s.getValue().isTextual() || !KeyJson.signedBy(signed, requester, s.getKey(), pub)) {
                 throw KeyJson.invalidSignature("Invalid signature by " + KeyJson.shorten(s.getKey()));
             }
             out.add(new KeyStore.Signature(requester, s.getKey(), targetUser, keyId, s.getValue().textValue()));
         }
-        if (out.isEmpty()) throw KeyJson.invalidSignature("No new signature by you on this key");
+        if (out.isEmpty() && !known) throw KeyJson.invalidSignature("No signature by a key allowed to sign this key");
         return out;
     }
 }

@@ -212,6 +212,20 @@ class CrossSigningTest {
         assertTrue(seen.path("device_keys").path(me).path(dev).path("signatures").path(me)
                 .has("ed25519:" + aliceKeys.selfSigning().publicKey), seen.toString());
         assertTrue(seen.path("master_keys").path(me).path("signatures").path(me).has("ed25519:" + dev), seen.toString());
+        // A retry, and the queried device sent back with a signature by some other key of Alice's: both fine.
+        assertEquals(0, s.request("POST", V3 + "/keys/signatures/upload", alice, body).json().path("failures").size());
+        ObjectNode echoed = (ObjectNode) seen.path("device_keys").path(me).path(dev).deepCopy();
+        new TestSigningKey().sign(echoed, me, "ed25519:retiredselfsigningkey");
+        ObjectNode echo = Json.object();
+        echo.putObject(me).set(dev, echoed);
+        var re = s.request("POST", V3 + "/keys/signatures/upload", alice, echo);
+        assertEquals(0, re.json().path("failures").size(), re.body());
+        // Only the device's own self-signature: nothing a cross-signing key signed, so it is refused.
+        ObjectNode bare = (ObjectNode) q.path("device_keys").path(me).path(dev).deepCopy();
+        ObjectNode bareBody = Json.object();
+        bareBody.putObject(me).set(dev, bare);
+        assertEquals("M_INVALID_SIGNATURE", s.request("POST", V3 + "/keys/signatures/upload", alice, bareBody).json()
+                .path("failures").path(me).path(dev).path("errcode").asText());
 
         // Bob's user-signing key signs Alice's master key: only Bob sees that signature.
         ObjectNode aliceMaster = aliceKeys.json("master", aliceKeys.master(), null);
