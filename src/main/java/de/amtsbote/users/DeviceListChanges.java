@@ -35,19 +35,26 @@ public final class DeviceListChanges {
         Set<String> changed = new TreeSet<>();
         Set<String> left = new TreeSet<>();
         if (to <= from) return new Changes(changed, left);
-        Set<String> sharing = new HashSet<>();
         Map<String, String> mine = rooms.membershipsOf(userId);
+        Set<String> keyChanges = store.changedUsersBetween(from, to);
+        // Rooms with no event after 'from' had no membership change in the window: most of them, usually.
+        Map<Room, String> active = new java.util.HashMap<>();
+        for (Map.Entry<String, String> m : mine.entrySet()) {
+            Room room = rooms.room(m.getKey());
+            if (room != null && room.lastStreamPos() > from) active.put(room, m.getValue());
+        }
+        if (keyChanges.isEmpty() && active.isEmpty()) return new Changes(changed, left);
+        Set<String> sharing = new HashSet<>();
         for (Map.Entry<String, String> m : mine.entrySet()) {
             if (!Membership.JOIN.is(m.getValue())) continue;
             Room room = rooms.room(m.getKey());
             if (room != null) sharing.addAll(room.joinedMembers());
         }
-        for (String u : store.changedUsersBetween(from, to)) {
+        for (String u : keyChanges) {
             if (u.equals(userId) || sharing.contains(u)) changed.add(u);
         }
-        for (Map.Entry<String, String> m : mine.entrySet()) {
-            Room room = rooms.room(m.getKey());
-            if (room == null) continue;
+        for (Map.Entry<Room, String> m : active.entrySet()) {
+            Room room = m.getKey();
             boolean iJoined = Membership.JOIN.is(m.getValue());
             boolean iLeft = gone(m.getValue());
             boolean iMovedInWindow = inWindow(rooms.membershipPos(userId, room.roomId()), from, to);
