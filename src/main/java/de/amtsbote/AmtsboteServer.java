@@ -147,6 +147,18 @@ public final class AmtsboteServer implements AutoCloseable {
                 new de.amtsbote.clientapi.NotificationHandlers(
                         new de.amtsbote.push.NotificationList(stores.events(), stores.receipts(), clientEvents)));
         for (Handlers h : handlers) h.register(router);
+        // End-to-end encryption keys; a device-list change wakes the user and everyone sharing a room with them.
+        java.util.function.Consumer<String> deviceListChanged = u -> {
+            notifier.wake(u);
+            notifier.wake(Presence.roomMates(rooms, u));
+        };
+        de.amtsbote.users.DeviceKeys deviceKeys = new de.amtsbote.users.DeviceKeys(stores.keys(), config.serverName(),
+                deviceListChanged, notifier::wake);
+        accounts.onDevicesDeleted(deviceKeys::devicesDeleted);
+        new de.amtsbote.clientapi.KeysHandlers(deviceKeys,
+                new de.amtsbote.users.CrossSigning(stores.keys(), stores.accounts(), deviceListChanged),
+                new de.amtsbote.users.KeySignatures(stores.keys(), deviceKeys, deviceListChanged),
+                new de.amtsbote.users.DeviceListChanges(stores.keys(), rooms), uia).register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
                 new de.amtsbote.http.StaticFiles("/webclient"));

@@ -128,7 +128,7 @@ public final class AccountHandlers implements Handlers {
     }
 
     /** The 'auth' dict of a user-interactive request, typed (a number where a string belongs is M_BAD_JSON). */
-    private static UserInteractiveAuth.Auth uiaAuth(ObjectNode body) {
+    static UserInteractiveAuth.Auth uiaAuth(ObjectNode body) {
         ObjectNode auth = JsonFields.optObject(body, "auth");
         if (auth == null) return null;
         return new UserInteractiveAuth.Auth(JsonFields.optString(auth, "type"), JsonFields.optString(auth, "session"),

@@ -131,18 +131,34 @@ public final class Accounts implements Authenticator {
     public void logout(Session s) {
         forget(s.userId(), store.deleteDevice(s.userId(), s.deviceId()));
         activity.forget(s.userId(), s.deviceId());
+        devicesDeleted(s.userId(), List.of(s.deviceId()));
     }
 
     public void logoutAll(String userId) {
+        List<String> devices = store.devices(userId).stream().map(AccountStore.Device::deviceId).toList();
         forget(userId, store.deleteAllDevices(userId));
         activity.forgetUser(userId);
+        devicesDeleted(userId, devices);
     }
 
     public boolean deleteDevice(String userId, String deviceId) {
         if (store.device(userId, deviceId).isEmpty()) return false;
         forget(userId, store.deleteDevice(userId, deviceId));
         activity.forget(userId, deviceId);
+        devicesDeleted(userId, List.of(deviceId));
         return true;
+    }
+
+    private final List<java.util.function.BiConsumer<String, List<String>>> deletedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told the user and the ids of devices that were deleted (their encryption keys go with them). */
+    public void onDevicesDeleted(java.util.function.BiConsumer<String, List<String>> listener) {
+        deletedListeners.add(listener);
+    }
+
+    private void devicesDeleted(String userId, List<String> deviceIds) {
+        deletedListeners.forEach(l -> l.accept(userId, deviceIds));
     }
 
     private void forget(String userId, List<String> tokenHashes) {
@@ -168,10 +184,10 @@ public final class Accounts implements Authenticator {
         store.setPasswordHash(userId, PasswordHasher.hash(newPassword));
         if (logoutOtherDevices) {
             for (AccountStore.Device d : store.devices(userId)) {
-                if (!d.deviceId().equals(current.deviceId())) {
-                    forget(userId, store.deleteDevice(userId, d.deviceId()));
-                    activity.forget(userId, d.deviceId());
-                }
+                if (d.deviceId().equals(current.deviceId())) continue;
+                forget(userId, store.deleteDevice(userId, d.deviceId()));
+                activity.forget(userId, d.deviceId());
+                devicesDeleted(userId, List.of(d.deviceId()));
             }
         }
     }

@@ -81,7 +81,7 @@ class BadInputTest {
     void authErrors() throws Exception {
         expect(401, "M_MISSING_TOKEN", s.request("GET", "/_matrix/client/v3/sync", null, null));
         expect(401, "M_UNKNOWN_TOKEN", s.request("GET", "/_matrix/client/v3/sync", "nope", null));
-        expect(404, "M_UNRECOGNIZED", s.request("GET", "/_matrix/client/v3/keys/changes", alice, null));
+        expect(404, "M_UNRECOGNIZED", s.request("GET", "/_matrix/client/v3/no_such_endpoint", alice, null));
         expect(405, "M_UNRECOGNIZED", s.request("DELETE", "/_matrix/client/v3/createRoom", alice, null));
     }
 
