@@ -155,10 +155,12 @@ public final class AmtsboteServer implements AutoCloseable {
         de.amtsbote.users.DeviceKeys deviceKeys = new de.amtsbote.users.DeviceKeys(stores.keys(), config.serverName(),
                 deviceListChanged, notifier::wake);
         accounts.onDevicesDeleted(deviceKeys::devicesDeleted);
+        de.amtsbote.users.DeviceListChanges deviceListChanges = new de.amtsbote.users.DeviceListChanges(stores.keys(), rooms);
+        sync.setDeviceKeys(deviceKeys, deviceListChanges);
         new de.amtsbote.clientapi.KeysHandlers(deviceKeys,
                 new de.amtsbote.users.CrossSigning(stores.keys(), stores.accounts(), deviceListChanged),
                 new de.amtsbote.users.KeySignatures(stores.keys(), deviceKeys, deviceListChanged),
-                new de.amtsbote.users.DeviceListChanges(stores.keys(), rooms), uia).register(router);
+                deviceListChanges, uia).register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
                 new de.amtsbote.http.StaticFiles("/webclient"));

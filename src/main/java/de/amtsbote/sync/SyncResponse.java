@@ -58,6 +58,9 @@ public final class SyncResponse {
 
     public ArrayNode presence() { return presence; }
 
+    /** The top level of the body, for streams with top-level fields of their own (device_lists, key counts). */
+    ObjectNode body() { return body; }
+
     public void advancePos(long p) { pos = p; }
 
     public void advanceTyping(long serial) { typing = serial; }

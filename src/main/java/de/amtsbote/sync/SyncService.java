@@ -54,6 +54,11 @@ public final class SyncService {
     /** Turns on the presence stream. */
     public void setPresence(Presence presence) { streams.add(new PresenceStream(presence, rooms)); }
 
+    /** Turns on the end-to-end encryption fields (device_lists, one-time key counts, fallback key types). */
+    public void setDeviceKeys(de.amtsbote.users.DeviceKeys keys, de.amtsbote.users.DeviceListChanges changes) {
+        streams.add(new DeviceListsStream(keys, changes));
+    }
+
     public ObjectNode sync(Session session, SyncToken since, SyncFilter filter, long timeoutMs, boolean fullState)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMs;
