@@ -185,7 +185,7 @@ export async function loginRaw(user) {
  *  - client.httpFailures: non-2xx answers seen (for readable timeout messages)
  *  - client.syncLog: every raw /sync JSON answer body, in arrival order
  */
-export function makeClient({ accessToken, userId, deviceId } = {}) {
+export function makeClient({ accessToken, userId, deviceId, cryptoCallbacks } = {}) {
     const httpFailures = [];
     const syncLog = [];
     const fetchFn = async (resource, init) => {
@@ -231,6 +231,7 @@ export function makeClient({ accessToken, userId, deviceId } = {}) {
         deviceId,
         fetchFn,
         timelineSupport: true,
+        cryptoCallbacks,
     });
     client.httpFailures = httpFailures;
     client.syncLog = syncLog;
@@ -243,7 +244,7 @@ const liveClients = new Set();
  * Logs the user in through matrix-js-sdk (m.login.password) and returns a client
  * that carries the new access token. Does not start syncing.
  */
-export async function loginClient(user) {
+export async function loginClient(user, { cryptoCallbacks } = {}) {
     const anon = makeClient();
     const resp = await anon.loginRequest({
         type: "m.login.password",
@@ -253,7 +254,7 @@ export async function loginClient(user) {
     });
     assert.ok(resp.access_token, `login for ${user.localpart} returned no access_token`);
     assert.equal(resp.user_id, user.userId, "login returned a different user_id");
-    return makeClient({ accessToken: resp.access_token, userId: resp.user_id, deviceId: resp.device_id });
+    return makeClient({ accessToken: resp.access_token, userId: resp.user_id, deviceId: resp.device_id, cryptoCallbacks });
 }
 
 /**
