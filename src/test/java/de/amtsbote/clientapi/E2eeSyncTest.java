@@ -68,6 +68,14 @@ class E2eeSyncTest {
             JsonNode left = sync(s, bob, t2, 0);
             assertEquals(List.of(s.userId("carol")), strings(left.path("device_lists").path("left")), left.toString());
             assertEquals(List.of(), strings(left.path("device_lists").path("changed")), left.toString());
+
+            // A device of Alice with keys signs out: its keys are gone, and Bob is told to re-fetch her list.
+            String second = s.login("alice");
+            upload(s, second, "alice", null, null);
+            String t3 = sync(s, bob, null, 0).get("next_batch").asText();
+            assertEquals(200, s.request("POST", V3 + "/logout", second, Json.object()).status());
+            JsonNode gone = sync(s, bob, t3, 0);
+            assertEquals(List.of(s.userId("alice")), strings(gone.path("device_lists").path("changed")), gone.toString());
         }
     }
 
