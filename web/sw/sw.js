@@ -57,3 +57,57 @@ self.addEventListener("fetch", (event) => {
     ),
   );
 });
+
+/*
+ * Web Push (the server is its own push gateway for this app): the push holds only room id, event id, unread
+ * count and priority, never message text, so the notification says only that something new arrived; a click
+ * opens the room. When a window of the app is visible it shows new messages itself.
+ */
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    /* not ours; still show something, as the browser requires */
+  }
+  event.waitUntil(
+    (async () => {
+      const unread = data && data.counts && typeof data.counts.unread === "number" ? data.counts.unread : null;
+      if (unread !== null && self.navigator.setAppBadge) {
+        await (unread > 0 ? self.navigator.setAppBadge(unread) : self.navigator.clearAppBadge()).catch(() => undefined);
+      }
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      if (windows.some((c) => c.visibilityState === "visible")) return;
+      const de = (self.navigator.language || "").toLowerCase().startsWith("de");
+      const title = de ? "Neue Nachricht" : "New message";
+      const body = unread && unread > 1 ? (de ? `${unread} ungelesene Nachrichten` : `${unread} unread messages`) : "";
+      const roomId = typeof data.room_id === "string" ? data.room_id : null;
+      await self.registration.showNotification(title, {
+        body,
+        // Same tag as the open app's own notifications for the room: one per room, not one per message.
+        tag: roomId || "amtsbote",
+        icon: "/icons/icon-192.png",
+        data: { roomId },
+      });
+    })(),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const roomId = event.notification.data && event.notification.data.roomId;
+  const url = roomId ? `/#/room/${encodeURIComponent(roomId)}` : "/";
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      for (const c of windows) {
+        if (new URL(c.url).origin === self.location.origin) {
+          await c.focus();
+          if (c.navigate) await c.navigate(url).catch(() => undefined);
+          return;
+        }
+      }
+      await self.clients.openWindow(url);
+    })(),
+  );
+});

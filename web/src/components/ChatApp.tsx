@@ -9,6 +9,7 @@ import { RoomView } from "./RoomView";
 import { NewChatDialog, NewGroupDialog, ProfileDialog, RoomSettingsDialog } from "./Dialogs";
 import { Avatar } from "./Media";
 import { Icon } from "./Icons";
+import { subscribeToWebPush } from "../lib/webpush";
 
 type DialogKind = "newChat" | "newGroup" | "profile" | "settings" | null;
 
@@ -36,6 +37,12 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
       client.off(ClientEvent.Sync, onSync);
       client.off(HttpApiEvent.SessionLoggedOut, onLoggedOut);
     };
+  }, [client]);
+
+  // With notifications allowed, pushes reach this browser while the app is closed (re-registered at each start,
+  // since a new sign-in is a new device and the server drops pushers of ended sessions).
+  useEffect(() => {
+    void subscribeToWebPush(client).catch(() => undefined);
   }, [client]);
 
   // Browser notifications for new messages while the tab is hidden.
@@ -99,6 +106,7 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
     const p = await Notification.requestPermission();
     setNotifPerm(p);
     setNotifMsg(p === "granted" ? t("menu.notificationsOn") : p === "denied" ? t("menu.notificationsDenied") : null);
+    if (p === "granted") void subscribeToWebPush(client).catch(() => undefined);
   };
 
   const connectionProblem = !online || syncState === SyncState.Error || syncState === SyncState.Reconnecting;

@@ -109,6 +109,9 @@ public final class AmtsboteServer implements AutoCloseable {
             return sum;
         });
         rooms.onNotifyingEventCommitted(pushGateway::eventCommitted);
+        de.amtsbote.push.VapidKey vapidKey = loadOrCreateVapidKey(config);
+        // The VAPID contact: our https address; without one the optional claim is left out (RFC 8292 section 2.1).
+        pushGateway.enableWebPush(vapidKey, config.publicBaseUrl().startsWith("https://") ? config.publicBaseUrl() : null);
         Receipts receipts = new Receipts(stores.receipts(), rooms, notifier, unread);
         SyncService sync = new SyncService(rooms, clientEvents, timeline, notifier, typing, receipts, unread,
                 stores.accountData(), stores.toDevice(), pushRules::clientJson);
@@ -142,6 +145,7 @@ public final class AmtsboteServer implements AutoCloseable {
                         new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
                 new DirectoryUserHandlers(stores.accounts()),
                 new de.amtsbote.clientapi.PusherHandlers(pushers),
+                new de.amtsbote.clientapi.WebPushHandlers(vapidKey),
                 new de.amtsbote.clientapi.KeyBackupHandlers(new de.amtsbote.users.KeyBackups(
                         new de.amtsbote.storage.jdbc.JdbcKeyBackupStore(db))),
                 new de.amtsbote.clientapi.NotificationHandlers(
@@ -185,6 +189,16 @@ public final class AmtsboteServer implements AutoCloseable {
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the signing key " + config.signingKeyPath(), e);
+        }
+    }
+
+    /** The Web Push (VAPID) key lives next to the signing key: {@code <signing_key_path>.vapid}. */
+    private static de.amtsbote.push.VapidKey loadOrCreateVapidKey(Config config) {
+        java.nio.file.Path file = config.signingKeyPath().resolveSibling(config.signingKeyPath().getFileName() + ".vapid");
+        try {
+            return de.amtsbote.push.VapidKey.loadOrCreate(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create the VAPID key " + file, e);
         }
     }
 

@@ -34,6 +34,7 @@ import java.util.logging.Logger;
  * 5xx, 408, 429) is retried after 1 s, 2 s, 4 s ... (at most a minute apart) and given up after 10 tries. The
  * queues and retries live in memory only: notifications still waiting at shutdown are lost (the user still has
  * them in /sync and /notifications). A gateway that answers {@code rejected: [pushkey]} gets the pusher removed.
+ * Web pushers are delivered by {@link WebPushSender} instead, with the same queues and retries.
  */
 public final class PushGatewayClient implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PushGatewayClient.class.getName());
@@ -51,6 +52,8 @@ public final class PushGatewayClient implements AutoCloseable {
     private final ConcurrentHashMap<String, Worker> workers = new ConcurrentHashMap<>();
     private volatile Duration firstRetry = Duration.ofSeconds(1);
     private volatile Duration maxRetry = Duration.ofMinutes(1);
+    /** Delivery to web pushers; null until {@link #enableWebPush} (web pushers then get nothing). */
+    private volatile WebPushSender webPush;
 
     /**
      * rooms: the room of an event (names for the full format); policy: the members' push rules, again, for the
@@ -63,6 +66,11 @@ public final class PushGatewayClient implements AutoCloseable {
         this.policy = policy;
         this.unreadCount = unreadCount;
         executor.execute(this::dispatchLoop);
+    }
+
+    /** Delivers web pushers' notifications to their browsers' push services, signed with this VAPID key. */
+    public void enableWebPush(VapidKey vapid, String subject) {
+        this.webPush = new WebPushSender(vapid, subject, http);
     }
 
     /** Tests shorten the waits between tries. */
@@ -184,7 +192,7 @@ public final class PushGatewayClient implements AutoCloseable {
         }
     }
 
-    private enum Outcome { DELIVERED, REJECTED, RETRY, GIVE_UP }
+    enum Outcome { DELIVERED, REJECTED, RETRY, GIVE_UP }
 
     /** Delivers one notification with retries; false if the pusher is gone (its queue is dropped). */
     private boolean deliver(Worker w, Item item) throws InterruptedException {
@@ -231,6 +239,10 @@ public final class PushGatewayClient implements AutoCloseable {
     }
 
     private Outcome post(Pusher p, ObjectNode body) throws InterruptedException {
+        if (Pushers.WEB_PUSH_APP_ID.equals(p.appId())) {
+            WebPushSender sender = webPush;
+            return sender == null ? Outcome.GIVE_UP : sender.send(p, body);
+        }
         String url = p.data().path("url").asText("");
         HttpResponse<String> resp;
         try {

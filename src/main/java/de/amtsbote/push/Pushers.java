@@ -23,6 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Pushers {
     /** The path every push gateway serves (push gateway API). */
     public static final String NOTIFY_PATH = "/_matrix/push/v1/notify";
+    /**
+     * The app id of web pushers, delivered by Amtsbote itself (Web Push, {@link WebPushSender}) rather than by a
+     * push gateway: pushkey is the subscription's endpoint, data holds endpoint, p256dh and auth as the browser's
+     * PushSubscription.toJSON() gives them.
+     */
+    public static final String WEB_PUSH_APP_ID = "de.amtsbote.webpush";
     /** Kinds we deliver; "email" needs a mail setup Amtsbote does not have. */
     private static final Set<String> KINDS = Set.of("http");
     private static final int MAX_APP_ID_CHARS = 64;
@@ -85,7 +91,8 @@ public final class Pushers {
         String profileTag = optionalString(body, "profile_tag");
         if (!body.has("data") || body.get("data").isNull()) throw MatrixException.missingParam("Missing parameter: data");
         if (!(body.get("data") instanceof ObjectNode data)) throw MatrixException.invalidParam("'data' must be an object");
-        checkUrl(data.get("url"));
+        if (WEB_PUSH_APP_ID.equals(appId)) checkWebPushSubscription(pushkey, data);
+        else checkUrl(data.get("url"));
         JsonNode format = data.get("format");
         if (format != null && !format.isTextual()) throw MatrixException.invalidParam("'data.format' must be a string");
         JsonNode append = body.get("append");
@@ -145,6 +152,44 @@ public final class Pushers {
         if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null || uri.getRawUserInfo() != null
                 || uri.getRawFragment() != null || uri.getPath() == null || !uri.getPath().endsWith(NOTIFY_PATH)) {
             throw MatrixException.invalidParam("'data.url' must be an http(s) URL ending in " + NOTIFY_PATH);
+        }
+    }
+
+    /**
+     * A web pusher's subscription: an https endpoint (http only to this machine, for tests and development)
+     * equal to the pushkey, the browser's P-256 key and its 16-byte auth secret, both base64url.
+     */
+    private static void checkWebPushSubscription(String pushkey, ObjectNode data) {
+        String endpoint = requiredString(data, "endpoint");
+        if (!endpoint.equals(pushkey)) throw MatrixException.invalidParam("'pushkey' must be the subscription's endpoint");
+        URI uri;
+        try {
+            uri = new URI(endpoint);
+        } catch (URISyntaxException e) {
+            throw MatrixException.invalidParam("'data.endpoint' is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        boolean loopback = uri.getHost() != null && Set.of("127.0.0.1", "localhost", "[::1]").contains(uri.getHost());
+        if (!(scheme.equals("https") || (scheme.equals("http") && loopback)) || uri.getHost() == null
+                || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            throw MatrixException.invalidParam("'data.endpoint' must be an https URL");
+        }
+        byte[] p256dh = base64Url(requiredString(data, "p256dh"), "p256dh");
+        try {
+            P256.publicKey(p256dh);
+        } catch (IllegalArgumentException e) {
+            throw MatrixException.invalidParam("'data.p256dh' is not a P-256 public key");
+        }
+        if (base64Url(requiredString(data, "auth"), "auth").length != 16) {
+            throw MatrixException.invalidParam("'data.auth' must be 16 bytes");
+        }
+    }
+
+    private static byte[] base64Url(String value, String field) {
+        try {
+            return java.util.Base64.getUrlDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw MatrixException.invalidParam("'data." + field + "' must be base64url");
         }
     }
 
