@@ -87,7 +87,8 @@ public final class AmtsboteServer implements AutoCloseable {
                 .filter(u -> !u.deactivated())
                 .map(u -> new Profiles.Profile(u.displayname(), u.avatarUrl()))
                 .orElse(null);
-        RoomActions actions = new RoomActions(rooms, stores.directory(), profiles);
+        RoomActions actions = new RoomActions(rooms, stores.directory(), profiles,
+                de.amtsbote.rooms.EncryptionPolicy.of(config.encryption()));
         ClientEvents clientEvents = new ClientEvents(stores.events());
         HistoryVisibility visibility = new HistoryVisibility(stores.events());
         Timeline timeline = new Timeline(stores.events(), visibility);

@@ -16,7 +16,8 @@ public record Config(
         Database database,
         Media media,
         Limits limits,
-        Path signingKeyPath) {
+        Path signingKeyPath,
+        Encryption encryption) {
 
     /** type is "sqlite" (path used) or "postgresql" (url, user, password used). */
     public record Database(String type, Path path, String url, String user, String password, int poolSize) {
@@ -29,4 +30,15 @@ public record Config(
      * Abuse limits. Login attempts are counted per account and per client address over one minute.
      */
     public record Limits(int loginAttemptsPerMinute, int maxRequestBodyBytes, int maxSyncTimeoutMs) {}
+
+    /**
+     * End-to-end encryption policy, like Synapse's encryption_enabled_by_default_for_room_type.
+     *
+     * @param newRooms       which new rooms get encryption switched on when they are created
+     * @param usersMayEnable whether room members with enough power may switch it on later (or ask for it at
+     *                       creation when the policy does not); once on it cannot be switched off (Matrix rule)
+     */
+    public record Encryption(NewRooms newRooms, boolean usersMayEnable) {
+        public enum NewRooms { OFF, PRIVATE, ALL }
+    }
 }

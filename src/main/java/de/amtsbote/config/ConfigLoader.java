@@ -21,11 +21,13 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
-            "", Set.of("server_name", "public_baseurl", "listen", "database", "media", "limits", "signing_key_path"),
+            "", Set.of("server_name", "public_baseurl", "listen", "database", "media", "limits", "signing_key_path",
+                    "encryption"),
             "listen", Set.of("address", "port"),
             "database", Set.of("type", "path", "url", "user", "password", "pool_size"),
             "media", Set.of("path", "max_upload_bytes"),
-            "limits", Set.of("login_attempts_per_minute", "max_request_body_bytes", "max_sync_timeout_ms"));
+            "limits", Set.of("login_attempts_per_minute", "max_request_body_bytes", "max_sync_timeout_ms"),
+            "encryption", Set.of("new_rooms", "users_may_enable"));
 
     private final List<String> problems = new java.util.ArrayList<>();
     private final Path baseDir;
@@ -120,8 +122,23 @@ public final class ConfigLoader {
                 integer(limits, "limits", "max_request_body_bytes", 1_048_576, 65_536, 100 * 1024 * 1024),
                 integer(limits, "limits", "max_sync_timeout_ms", 60_000, 0, 600_000));
 
+        Map<?, ?> encryption = section(root, "encryption");
+        String newRooms = string(encryption, "encryption", "new_rooms", "off");
+        Config.Encryption.NewRooms policy = switch (newRooms) {
+            // YAML 1.1 reads an unquoted off as the boolean false.
+            case "off", "false" -> Config.Encryption.NewRooms.OFF;
+            case "private" -> Config.Encryption.NewRooms.PRIVATE;
+            case "all" -> Config.Encryption.NewRooms.ALL;
+            default -> {
+                problems.add("encryption.new_rooms must be 'off', 'private' or 'all', got '" + newRooms + "'");
+                yield Config.Encryption.NewRooms.OFF;
+            }
+        };
+        Config.Encryption encryptionConfig = new Config.Encryption(policy,
+                bool(encryption, "encryption", "users_may_enable", true));
+
         return new Config(serverName, baseUrl, address, port, database, mediaConfig, limitsConfig,
-                path(root, "", "signing_key_path", "./data/signing.key"));
+                path(root, "", "signing_key_path", "./data/signing.key"), encryptionConfig);
     }
 
     private void checkKeys(String section, Map<?, ?> map) {
@@ -171,6 +188,14 @@ public final class ConfigLoader {
         String s = string(map, section, key, dflt);
         Path p = Path.of(s);
         return p.isAbsolute() ? p : baseDir.resolve(p).normalize();
+    }
+
+    private boolean bool(Map<?, ?> map, String section, String key, boolean dflt) {
+        Object v = map.get(key);
+        if (v == null) return dflt;
+        if (v instanceof Boolean b) return b;
+        problems.add(qualified(section, key) + " must be true or false, got '" + v + "'");
+        return dflt;
     }
 
     private int integer(Map<?, ?> map, String section, String key, int dflt, int min, int max) {

@@ -18,13 +18,18 @@ public final class RoomActions {
     private final DirectoryStore directory;
     private final Profiles profiles;
     private final RoomAliases aliases;
+    private final EncryptionPolicy encryption;
 
-    public RoomActions(RoomService rooms, DirectoryStore directory, Profiles profiles) {
+    public RoomActions(RoomService rooms, DirectoryStore directory, Profiles profiles, EncryptionPolicy encryption) {
         this.rooms = rooms;
+        this.encryption = encryption;
         this.directory = directory;
         this.profiles = profiles;
         this.aliases = new RoomAliases(rooms.serverName(), directory);
     }
+
+    /** The administrator's encryption policy for rooms. */
+    public EncryptionPolicy encryption() { return encryption; }
 
     /** A room id, or an alias (#name:server) resolved to one; 404 if unknown. */
     public String resolve(String roomIdOrAlias) {
@@ -101,6 +106,7 @@ public final class RoomActions {
         Room room = rooms.requireJoined(roomId, sender);
         if (type.equals("m.room.member")) checkMemberState(room, stateKey, content);
         if (type.equals("m.room.power_levels")) PowerLevelsShape.check(content);
+        if (type.equals("m.room.encryption")) encryption.checkUserMayEnable();
         if (type.equals("m.room.canonical_alias") && stateKey.isEmpty()) aliases.checkCanonical(room.roomId(), content);
         // The same state again (same sender and content) is no change: answer with the existing event. Not
         // for a redacted one: its pruned content may equal what the client sends, which is then a new event.

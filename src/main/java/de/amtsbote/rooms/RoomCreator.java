@@ -96,6 +96,8 @@ public final class RoomCreator {
             ga.put("guest_access", "can_join");
             drafts.add(EventDraft.state("m.room.guest_access", "", ga));
         }
+        boolean encrypt = actions.encryption().encryptAtCreation(preset.equals("public_chat"));
+        if (encrypt) drafts.add(EventDraft.state("m.room.encryption", "", EncryptionPolicy.megolmContent()));
         JsonNode initial = body.get("initial_state");
         if (initial != null && !initial.isNull()) {
             if (!initial.isArray()) throw MatrixException.badJson("'initial_state' must be a list of state events");
@@ -109,6 +111,7 @@ public final class RoomCreator {
                     throw MatrixException.badJson("initial_state may not contain " + type);
                 }
                 if (type.equals("m.room.power_levels")) PowerLevelsShape.check((ObjectNode) so.get("content"));
+                if (type.equals("m.room.encryption") && !encrypt) actions.encryption().checkUserMayEnable();
                 drafts.removeIf(d -> d.type().equals(type) && stateKey.equals(d.stateKey())
                         && !type.equals("m.room.power_levels"));
                 drafts.add(EventDraft.state(type, stateKey, (ObjectNode) so.get("content")));

@@ -1,6 +1,7 @@
 package de.amtsbote.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,5 +44,20 @@ class ConfigLoaderTest {
                 .getMessage().contains("not valid YAML"));
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("database:\n  type: postgresql\n",
                 Path.of("/tmp"), "t")).getMessage().contains("database.url must be set"));
+    }
+
+    @Test
+    void encryptionPolicy() {
+        assertEquals(Config.Encryption.NewRooms.OFF, ConfigLoader.parse("", Path.of("/tmp"), "t").encryption().newRooms());
+        // Unquoted off is YAML's boolean false; an admin writes it that way.
+        assertEquals(Config.Encryption.NewRooms.OFF,
+                ConfigLoader.parse("encryption:\n  new_rooms: off\n", Path.of("/tmp"), "t").encryption().newRooms());
+        Config c = ConfigLoader.parse("encryption:\n  new_rooms: private\n  users_may_enable: false\n", Path.of("/tmp"), "t");
+        assertEquals(Config.Encryption.NewRooms.PRIVATE, c.encryption().newRooms());
+        assertFalse(c.encryption().usersMayEnable());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "encryption:\n  new_rooms: sometimes\n  users_may_enable: maybe\n", Path.of("/tmp"), "t"));
+        assertTrue(e.getMessage().contains("encryption.new_rooms must be 'off', 'private' or 'all'"), e.getMessage());
+        assertTrue(e.getMessage().contains("encryption.users_may_enable must be true or false"), e.getMessage());
     }
 }
