@@ -159,6 +159,10 @@ public final class AmtsboteServer implements AutoCloseable {
                 new de.amtsbote.users.CrossSigning(stores.keys(), stores.accounts(), deviceListChanged),
                 new de.amtsbote.users.KeySignatures(stores.keys(), deviceKeys, deviceListChanged),
                 new de.amtsbote.users.DeviceListChanges(stores.keys(), rooms), uia).register(router);
+        new de.amtsbote.clientapi.SlidingSyncHandlers(new de.amtsbote.sync.sliding.SlidingSyncService(rooms, timeline,
+                clientEvents, unread, notifier, stores.accountData(), sync, deviceKeys,
+                new de.amtsbote.users.DeviceListChanges(stores.keys(), rooms), ignoredUsers::of, accounts::isValid),
+                presence, config.limits().maxSyncTimeoutMs()).register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
                 new de.amtsbote.http.StaticFiles("/webclient"));
