@@ -45,7 +45,9 @@ public record SlidingRequest(String connId, String pos, Long timeout, Map<String
 
     /** Which extensions are on; to_device may carry its own since token. */
     record Extensions(boolean toDevice, String toDeviceSince, boolean e2ee, boolean accountData, boolean receipts,
-                      boolean typing) {}
+                      boolean typing) {
+        Extensions withoutSince() { return new Extensions(toDevice, null, e2ee, accountData, receipts, typing); }
+    }
 
     public static SlidingRequest parse(ObjectNode body, String queryPos, Long queryTimeout) {
         String connId = optText(body, "conn_id");

@@ -202,7 +202,9 @@ public final class SlidingSyncService {
         }
 
         // Extensions continue from the connection's classic position; a request without extensions keeps them.
-        SlidingRequest.Extensions ext = req.extensionsGiven() || prev == null ? req.extensions() : prev.extensions();
+        // (The to-device since token is not kept: the connection's own position carries on from it.)
+        SlidingRequest.Extensions ext = req.extensionsGiven() || prev == null ? req.extensions()
+                : prev.extensions().withoutSince();
         SyncToken since = prev == null ? null : prev.token();
         if (since != null && ext.toDeviceSince() != null) {
             since = new SyncToken(since.pos(), since.typing(), since.presence(), parseToDeviceSince(ext.toDeviceSince()));
