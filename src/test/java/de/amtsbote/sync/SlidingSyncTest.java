@@ -100,6 +100,16 @@ class SlidingSyncTest {
             JsonNode rb = top.path("rooms").path(b);
             assertFalse(rb.path("initial").asBoolean());
             assertEquals(List.of("b wakes up"), bodiesOf(rb));
+            assertEquals(1, rb.path("num_live").asInt());
+
+            // A room new to the connection comes as initial; its events since the last response are live.
+            String d = createRoom(s, alice);
+            send(s, alice, d, "d is new");
+            JsonNode withD = slide(s, alice, top.path("pos").asText(), listRequest(0, 0, 2, "m.room.create", ""));
+            JsonNode rd = withD.path("rooms").path(d);
+            assertTrue(rd.path("initial").asBoolean(), withD.toString());
+            assertEquals(2, rd.path("num_live").asInt());
+            assertEquals(4, withD.path("lists").path("all").path("count").asInt());
         }
     }
 

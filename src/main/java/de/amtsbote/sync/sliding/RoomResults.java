@@ -45,8 +45,9 @@ final class RoomResults {
     }
 
     /** What the room needs, as far as the request builder knows it. */
+    /** @param liveAfter events after this position are "live" (num_live); Long.MAX_VALUE on a new connection */
     record Ask(Room room, String membership, long membershipPos, SlidingRequest.RoomConfig config, RoomSent prev,
-               long upTo, ClientEvents.Viewer viewer, Set<String> ignored) {}
+               long upTo, long liveAfter, ClientEvents.Viewer viewer, Set<String> ignored) {}
 
     record Result(ObjectNode body, RoomSent sent) {}
 
@@ -117,10 +118,10 @@ final class RoomResults {
         Map<String, StoredEvent> cache = new HashMap<>();
         ArrayNode tl = out.putArray("timeline");
         int live = 0;
-        long sentUpTo = prev == null ? -1 : prev.upTo();
+        long liveAfter = prev == null ? a.liveAfter() : prev.upTo();
         for (StoredEvent e : tw.events()) {
             tl.add(events.format(e, a.viewer(), cache));
-            if (prev != null && e.streamPos() > sentUpTo) live++;
+            if (e.streamPos() > liveAfter) live++;
         }
         out.put("num_live", live);
         if (tw.limited()) out.put("limited", true);

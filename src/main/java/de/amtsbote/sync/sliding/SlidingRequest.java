@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public record SlidingRequest(String connId, String pos, Long timeout, Map<String, ListConfig> lists,
                              Map<String, RoomConfig> subscriptions, Extensions extensions,
-                             boolean extensionsGiven) {
+                             boolean extensionsGiven, String txnId) {
     static final int MAX_LISTS = 100;
     static final int MAX_SUBSCRIPTIONS = 100;
     static final int MAX_TIMELINE = 100;
@@ -71,7 +71,8 @@ public record SlidingRequest(String connId, String pos, Long timeout, Map<String
             ss.fields().forEachRemaining(e -> subs.put(e.getKey(), roomConfig(e.getValue())));
         }
         JsonNode ext = object(body, "extensions");
-        return new SlidingRequest(connId == null ? "" : connId, pos, timeout, lists, subs, extensions(ext), ext != null);
+        return new SlidingRequest(connId == null ? "" : connId, pos, timeout, lists, subs, extensions(ext), ext != null,
+                optText(body, "txn_id"));
     }
 
     private static ListConfig list(JsonNode n) {

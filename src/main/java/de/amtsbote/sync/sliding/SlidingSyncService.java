@@ -84,18 +84,19 @@ public final class SlidingSyncService {
             long version = notifier.version(session.userId());
             Built b = build(session, req, prev);
             long left = deadline - System.currentTimeMillis();
-            if (b.content || prev == null || left <= 0) return finish(conn, b);
+            if (b.content || prev == null || left <= 0) return finish(conn, b, req.txnId());
             notifier.await(session.userId(), version, left);
             if (!sessionValid.test(session)) {
                 throw new MatrixException(401, "M_UNKNOWN_TOKEN", "Unknown or expired access token",
                         Json.object().put("soft_logout", false));
             }
-            if (deadline - System.currentTimeMillis() <= 0) return finish(conn, build(session, req, prev));
+            if (deadline - System.currentTimeMillis() <= 0) return finish(conn, build(session, req, prev), req.txnId());
         }
     }
 
-    private static ObjectNode finish(SlidingConnection conn, Built b) {
+    private static ObjectNode finish(SlidingConnection conn, Built b, String txnId) {
         b.body.put("pos", conn.issue(b.next));
+        if (txnId != null) b.body.put("txn_id", txnId); // older clients match responses to requests by it
         return b.body;
     }
 
@@ -185,7 +186,8 @@ public final class SlidingSyncService {
                 r.set("stripped_state", st.deepCopy());
                 nextSent.put(roomId, new RoomSent(upTo, c.getValue().timelineLimit(), membership, Set.of(), 0, 0));
             } else {
-                var res = results.build(new RoomResults.Ask(room, membership, mpos, c.getValue(), before, upTo, viewer, ignored));
+                var res = results.build(new RoomResults.Ask(room, membership, mpos, c.getValue(), before, upTo,
+                        prev == null ? Long.MAX_VALUE : prev.token().pos(), viewer, ignored));
                 if (res == null) continue;
                 r = res.body();
                 nextSent.put(roomId, res.sent());
