@@ -183,6 +183,18 @@ class SlidingSyncTest {
             assertTrue(re.path("expanded_timeline").asBoolean(), expanded.toString());
             assertEquals(List.of("m2", "m3", "m4", "m5"), bodiesOf(re));
             assertEquals(0, re.path("num_live").asInt());
+
+            // Subscriptions hold until unsubscribed (clients send them once).
+            ObjectNode dmsOnly = listRequest(0, 0, 1);
+            ((ObjectNode) dmsOnly.path("lists").path("all")).putObject("filters").put("is_dm", true);
+            send(s, alice, room, "m6");
+            JsonNode sticky = slide(s, alice, expanded.path("pos").asText(), dmsOnly);
+            assertEquals(0, sticky.path("lists").path("all").path("count").asInt());
+            assertEquals(List.of("m6"), bodiesOf(sticky.path("rooms").path(room)), sticky.toString());
+            dmsOnly.putArray("unsubscribe_rooms").add(room);
+            send(s, alice, room, "m7");
+            JsonNode gone = slide(s, alice, sticky.path("pos").asText(), dmsOnly);
+            assertEquals(Set.of(), roomIds(gone));
         }
     }
 

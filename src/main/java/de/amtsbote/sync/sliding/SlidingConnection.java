@@ -22,9 +22,11 @@ final class SlidingConnection {
      * @param token the classic sync position this snapshot was computed up to (extensions continue from it)
      * @param rooms what each room sent so far looked like
      * @param extensions the extensions in force (requests that leave extensions out keep them)
+     * @param subscriptions the room subscriptions in force: clients (matrix-js-sdk, matrix-rust-sdk) send a
+     *     subscription once and expect it to hold until they send it in unsubscribe_rooms
      */
     record Snapshot(SyncToken token, Map<String, RoomSent> rooms, SlidingRequest.Extensions extensions,
-                    Map<String, Integer> oneTimeKeyCounts) {}
+                    Map<String, Integer> oneTimeKeyCounts, Map<String, SlidingRequest.RoomConfig> subscriptions) {}
 
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Snapshots kept at most (the one presented plus the ones issued after it, e.g. for cancelled requests). */

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public record SlidingRequest(String connId, String pos, Long timeout, Map<String, ListConfig> lists,
                              Map<String, RoomConfig> subscriptions, Extensions extensions,
-                             boolean extensionsGiven, String txnId) {
+                             boolean extensionsGiven, String txnId, List<String> unsubscribe) {
     static final int MAX_LISTS = 100;
     static final int MAX_SUBSCRIPTIONS = 100;
     static final int MAX_TIMELINE = 100;
@@ -72,7 +72,18 @@ public record SlidingRequest(String connId, String pos, Long timeout, Map<String
         }
         JsonNode ext = object(body, "extensions");
         return new SlidingRequest(connId == null ? "" : connId, pos, timeout, lists, subs, extensions(ext), ext != null,
-                optText(body, "txn_id"));
+                optText(body, "txn_id"), unsubscribe(body.get("unsubscribe_rooms")));
+    }
+
+    private static List<String> unsubscribe(JsonNode n) {
+        if (n == null || n.isNull()) return List.of();
+        if (!n.isArray()) throw MatrixException.badJson("'unsubscribe_rooms' must be a list of room ids");
+        List<String> out = new ArrayList<>();
+        for (JsonNode x : n) {
+            if (!x.isTextual()) throw MatrixException.badJson("'unsubscribe_rooms' must be a list of room ids");
+            out.add(x.asText());
+        }
+        return out;
     }
 
     private static ListConfig list(JsonNode n) {

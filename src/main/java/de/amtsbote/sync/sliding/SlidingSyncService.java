@@ -152,7 +152,13 @@ public final class SlidingSyncService {
                 listsOf.computeIfAbsent(roomId, k -> new ArrayList<>()).add(l.getKey());
             }
         }
-        for (Map.Entry<String, SlidingRequest.RoomConfig> sub : req.subscriptions().entrySet()) {
+        Map<String, SlidingRequest.RoomConfig> subscriptions = new LinkedHashMap<>(prev == null ? Map.of() : prev.subscriptions());
+        subscriptions.putAll(req.subscriptions());
+        req.unsubscribe().forEach(subscriptions::remove);
+        if (subscriptions.size() > SlidingRequest.MAX_SUBSCRIPTIONS) {
+            throw MatrixException.invalidParam("At most " + SlidingRequest.MAX_SUBSCRIPTIONS + " room subscriptions");
+        }
+        for (Map.Entry<String, SlidingRequest.RoomConfig> sub : subscriptions.entrySet()) {
             // Rooms the user may not see (never a member) or that do not exist are ignored, as the MSC says.
             if (!entries.containsKey(sub.getKey()) && !sent.containsKey(sub.getKey())) continue;
             configs.merge(sub.getKey(), sub.getValue(), SlidingRequest.RoomConfig::union);
@@ -216,7 +222,8 @@ public final class SlidingSyncService {
         body.set("extensions", x.body());
         content |= x.content();
         SyncToken token = x.positions().nextBatch();
-        return new Built(body, content, new Snapshot(token, Map.copyOf(nextSent), ext, x.oneTimeKeyCounts()));
+        return new Built(body, content, new Snapshot(token, Map.copyOf(nextSent), ext, x.oneTimeKeyCounts(),
+                Map.copyOf(subscriptions)));
     }
 
     private static long parseToDeviceSince(String since) {
