@@ -282,6 +282,41 @@ class SlidingSyncTest {
 
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
+    void kickedUserSeesTheKickButNothingAfter(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String alice = s.userToken("alice");
+            String bob = s.userToken("bob");
+            String room = createRoom(s, alice, s.userId("bob"));
+            join(s, bob, room);
+            send(s, alice, room, "while bob is in");
+            JsonNode first = slide(s, bob, null, listRequest(0, 9, 5));
+            assertEquals(List.of("while bob is in"), bodiesOf(first.path("rooms").path(room)));
+
+            var kick = s.request("POST", "/_matrix/client/v3/rooms/" + enc(room) + "/kick", alice,
+                    Json.object().put("user_id", s.userId("bob")));
+            assertEquals(200, kick.status(), kick.body());
+            send(s, alice, room, "after the kick");
+            JsonNode next = slide(s, bob, first.path("pos").asText(), listRequest(0, 9, 5));
+            JsonNode r = next.path("rooms").path(room);
+            assertEquals("leave", r.path("membership").asText(), next.toString());
+            assertEquals(List.of(), bodiesOf(r), "nothing from after the kick");
+            boolean kickSeen = false;
+            for (JsonNode e : r.path("timeline")) {
+                if (e.path("type").asText().equals("m.room.member") && e.path("state_key").asText().equals(s.userId("bob"))) {
+                    kickSeen = e.path("content").path("membership").asText().equals("leave");
+                }
+            }
+            assertTrue(kickSeen, r.toString());
+            // A subscription does not reach past the kick either, nor does a fresh connection.
+            ObjectNode sub = listRequest(0, 9, 5).put("conn_id", "fresh");
+            sub.putObject("room_subscriptions").putObject(room).put("timeline_limit", 10).putArray("required_state");
+            JsonNode fresh = slide(s, bob, null, sub);
+            assertFalse(bodiesOf(fresh.path("rooms").path(room)).contains("after the kick"), fresh.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
     void unknownPos(TestServer.Db db) throws Exception {
         try (TestServer s = new TestServer(db)) {
             String alice = s.userToken("alice");
