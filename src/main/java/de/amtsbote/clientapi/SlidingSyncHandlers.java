@@ -30,11 +30,13 @@ public final class SlidingSyncHandlers implements Handlers {
     private Object sync(Req req) throws InterruptedException {
         String timeout = req.query("timeout");
         Long t = timeout == null ? null : (long) req.queryInt("timeout", 0, 0, Integer.MAX_VALUE);
-        String setPresence = req.query("set_presence");
+        com.fasterxml.jackson.databind.node.ObjectNode body = req.jsonOrEmpty();
+        // The MSC moved set_presence into the body; older clients send it as a query parameter.
+        String setPresence = req.query("set_presence") != null ? req.query("set_presence") : JsonFields.optString(body, "set_presence");
         if (setPresence != null && !Presence.STATES.contains(setPresence)) {
             throw MatrixException.invalidParam("'set_presence' must be online, offline or unavailable");
         }
-        SlidingRequest parsed = SlidingRequest.parse(req.jsonOrEmpty(), req.query("pos"), t);
+        SlidingRequest parsed = SlidingRequest.parse(body, req.query("pos"), t);
         presence.syncing(req.userId(), setPresence);
         return sliding.sync(req.session(), parsed, maxTimeoutMs);
     }

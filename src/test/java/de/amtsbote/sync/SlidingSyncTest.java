@@ -337,6 +337,11 @@ class SlidingSyncTest {
             ((ObjectNode) badState.path("lists").path("all")).put("required_state", 3);
             TestServer.assertError(s.request("POST", PATH, alice, badState), 400, "M_BAD_JSON");
             TestServer.assertError(s.request("POST", PATH, null, listRequest(0, 1, 1)), 401, "M_MISSING_TOKEN");
+            TestServer.assertError(s.request("POST", PATH, alice, listRequest(0, 1, 1).put("set_presence", "bogus")),
+                    400, "M_INVALID_PARAM");
+            ObjectNode tooMany = listRequest(0, 1, 1);
+            for (int i = 0; i < 101; i++) tooMany.with("room_subscriptions").putObject("!r" + i + ":test.local").put("timeline_limit", 1);
+            TestServer.assertError(s.request("POST", PATH, alice, tooMany), 400, "M_INVALID_PARAM");
 
             var versions = s.request("GET", "/_matrix/client/versions", null, null);
             assertTrue(versions.json().path("unstable_features").path("org.matrix.simplified_msc3575").asBoolean());

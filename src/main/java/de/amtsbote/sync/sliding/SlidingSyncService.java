@@ -100,7 +100,14 @@ public final class SlidingSyncService {
         return b.body;
     }
 
-    private static String deviceKey(Session s) { return s.userId() + "\u0000" + s.deviceId(); }
+    private static String deviceKey(Session s) { return deviceKey(s.userId(), s.deviceId()); }
+
+    private static String deviceKey(String userId, String deviceId) { return userId + "\u0000" + deviceId; }
+
+    /** A deleted device's connections go with it (its token no longer works anyway; this frees the memory). */
+    public void devicesDeleted(String userId, List<String> deviceIds) {
+        for (String d : deviceIds) connections.remove(deviceKey(userId, d));
+    }
 
     private SlidingConnection newConnection(Session s, String connId) {
         LinkedHashMap<String, SlidingConnection> mine = connections.computeIfAbsent(deviceKey(s), k -> new LinkedHashMap<>());
