@@ -73,6 +73,15 @@ class SlidingSyncExtensionsTest {
             JsonNode third = slide(s, bob, second.path("pos").asText(), listRequest(0, 9, 1));
             assertEquals(List.of(), seqs(third));
             assertTrue(third.path("extensions").has("to_device"));
+
+            // A client restarting (new connection, no pos) sends the since token it kept: nothing old again.
+            toDevice(s, alice, s.userId("bob"), 3);
+            JsonNode x = slide(s, bob, null, withExtensions(listRequest(0, 9, 1).put("conn_id", "x"), "to_device"));
+            assertEquals(List.of(3), seqs(x));
+            ObjectNode restart = withExtensions(listRequest(0, 9, 1).put("conn_id", "y"), "to_device");
+            ((ObjectNode) restart.path("extensions").path("to_device"))
+                    .put("since", x.path("extensions").path("to_device").path("next_batch").asText());
+            assertEquals(List.of(), seqs(slide(s, bob, null, restart)));
         }
     }
 

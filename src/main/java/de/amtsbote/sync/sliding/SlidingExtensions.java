@@ -7,6 +7,7 @@ import de.amtsbote.sync.SyncRequest;
 import de.amtsbote.sync.SyncResponse;
 import de.amtsbote.sync.SyncService;
 import de.amtsbote.sync.SyncStream;
+import de.amtsbote.sync.SyncToken;
 import de.amtsbote.users.DeviceKeys;
 import de.amtsbote.users.DeviceListChanges;
 import de.amtsbote.util.Json;
@@ -32,13 +33,14 @@ final class SlidingExtensions {
 
     SyncService sync() { return sync; }
 
-    record Out(ObjectNode body, boolean content, SyncResponse positions, Map<String, Integer> oneTimeKeyCounts) {}
+    /** @param token where the next request's extensions continue */
+    record Out(ObjectNode body, boolean content, SyncToken token, Map<String, Integer> oneTimeKeyCounts) {}
 
     /**
      * Fills the enabled extensions. req.since() is the connection's previous position (null on a new
      * connection); prevCounts the one-time key counts last sent, so that a claimed key wakes a long-poll.
      */
-    Out build(SlidingRequest.Extensions ext, SyncRequest req, Map<String, Integer> prevCounts) {
+    Out build(SlidingRequest.Extensions ext, SyncRequest req, Long toDeviceSince, Map<String, Integer> prevCounts) {
         SyncResponse resp = new SyncResponse();
         resp.advancePos(req.upTo());
         if (req.since() != null) {
@@ -47,12 +49,25 @@ final class SlidingExtensions {
         }
         ObjectNode out = Json.object();
         boolean content = false;
-        if (ext.toDevice()) {
+        // to_device has its own since token, which a client also sends when it starts a new connection (it
+        // keeps the token across restarts): then messages it already has are acknowledged, not sent again.
+        SyncResponse tdResp = resp;
+        if (toDeviceSince != null) {
+            tdResp = new SyncResponse();
+            SyncToken since = new SyncToken(req.sincePos(), 0, 0, toDeviceSince);
+            if (ext.toDevice()) {
+                content |= run("to_device", new SyncRequest(req.session(), since, req.filter(), false, req.upTo(),
+                        req.memberships(), req.ignored()), tdResp);
+            } else {
+                tdResp.advanceToDevice(toDeviceSince);
+            }
+        } else if (ext.toDevice()) {
             content |= run("to_device", req, resp);
-            ArrayNode evs = resp.toDevice();
+        }
+        if (ext.toDevice()) {
             ObjectNode td = out.putObject("to_device");
-            td.put("next_batch", Long.toString(resp.nextBatch().toDevice()));
-            td.set("events", evs);
+            td.put("next_batch", Long.toString(tdResp.nextBatch().toDevice()));
+            td.set("events", tdResp.toDevice());
         }
         if (ext.accountData()) {
             content |= run("account_data", req, resp);
@@ -90,7 +105,8 @@ final class SlidingExtensions {
             keys.unusedFallbackKeyTypes(user, device).forEach(fb::add);
             content |= !counts.equals(prevCounts);
         }
-        return new Out(out, content, resp, counts);
+        SyncToken t = resp.nextBatch();
+        return new Out(out, content, new SyncToken(t.pos(), t.typing(), t.presence(), tdResp.nextBatch().toDevice()), counts);
     }
 
     private boolean run(String kind, SyncRequest req, SyncResponse resp) {

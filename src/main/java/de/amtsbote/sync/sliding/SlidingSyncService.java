@@ -221,14 +221,13 @@ public final class SlidingSyncService {
         SlidingRequest.Extensions ext = req.extensionsGiven() || prev == null ? req.extensions()
                 : prev.extensions().withoutSince();
         SyncToken since = prev == null ? null : prev.token();
-        if (since != null && ext.toDeviceSince() != null) {
-            since = new SyncToken(since.pos(), since.typing(), since.presence(), parseToDeviceSince(ext.toDeviceSince()));
-        }
+        Long toDeviceSince = ext.toDeviceSince() == null ? null : parseToDeviceSince(ext.toDeviceSince());
         SyncRequest classic = new SyncRequest(s, since, SyncFilter.DEFAULT, false, upTo, memberships, ignored);
-        SlidingExtensions.Out x = extensions.build(ext, classic, prev == null ? Map.of() : prev.oneTimeKeyCounts());
+        SlidingExtensions.Out x = extensions.build(ext, classic, toDeviceSince,
+                prev == null ? Map.of() : prev.oneTimeKeyCounts());
         body.set("extensions", x.body());
         content |= x.content();
-        SyncToken token = x.positions().nextBatch();
+        SyncToken token = x.token();
         return new Built(body, content, new Snapshot(token, Map.copyOf(nextSent), ext, x.oneTimeKeyCounts(),
                 Map.copyOf(subscriptions)));
     }
