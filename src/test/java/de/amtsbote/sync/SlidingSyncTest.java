@@ -101,11 +101,18 @@ class SlidingSyncTest {
             assertFalse(rb.path("initial").asBoolean());
             assertEquals(List.of("b wakes up"), bodiesOf(rb));
             assertEquals(1, rb.path("num_live").asInt());
+            // A topic change is activity, but not a "bump": bump_stamp stays.
+            putState(s, alice, b, "m.room.topic", "", (ObjectNode) Json.object().put("topic", "t"));
+            JsonNode topic = slide(s, alice, top.path("pos").asText(), listRequest(0, 0, 5, "m.room.create", ""));
+            assertEquals(rb.path("bump_stamp").asLong(), topic.path("rooms").path(b).path("bump_stamp").asLong(), topic.toString());
+            send(s, alice, b, "bump");
+            JsonNode bumped = slide(s, alice, topic.path("pos").asText(), listRequest(0, 0, 5, "m.room.create", ""));
+            assertTrue(bumped.path("rooms").path(b).path("bump_stamp").asLong() > rb.path("bump_stamp").asLong());
 
             // A room new to the connection comes as initial; its events since the last response are live.
             String d = createRoom(s, alice);
             send(s, alice, d, "d is new");
-            JsonNode withD = slide(s, alice, top.path("pos").asText(), listRequest(0, 0, 2, "m.room.create", ""));
+            JsonNode withD = slide(s, alice, bumped.path("pos").asText(), listRequest(0, 0, 2, "m.room.create", ""));
             JsonNode rd = withD.path("rooms").path(d);
             assertTrue(rd.path("initial").asBoolean(), withD.toString());
             assertEquals(2, rd.path("num_live").asInt());

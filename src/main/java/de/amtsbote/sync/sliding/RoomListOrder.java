@@ -75,7 +75,10 @@ final class RoomListOrder {
         Bump b = bumps.get(room.roomId());
         if (b != null && b.lastPos() == last) return b.stamp();
         long stamp = 0;
-        List<StoredEvent> cached = room.recent().between(Math.max(0, last - 512), upTo);
+        // Usually only the events since the last computation need a look (in memory).
+        List<StoredEvent> cached = b != null ? room.recent().between(b.lastPos(), upTo) : null;
+        if (cached != null) stamp = b.stamp();
+        else cached = room.recent().between(Math.max(0, last - 512), upTo);
         if (cached != null) {
             for (StoredEvent e : cached) if (BUMP_TYPES.contains(e.type())) stamp = e.streamPos();
         }
