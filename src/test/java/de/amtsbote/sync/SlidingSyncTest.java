@@ -136,6 +136,10 @@ class SlidingSyncTest {
             JsonNode r = lazy.path("rooms").path(room);
             assertEquals(Set.of(s.userId("bob")), stateKeys(r, "m.room.member"), r.toString());
             assertEquals(3, r.path("joined_count").asInt());
+            // No name: heroes (the other members) let the client name the room.
+            assertEquals(s.userId("bob"), r.path("heroes").path(0).path("user_id").asText(), r.toString());
+            assertEquals(s.userId("carol"), r.path("heroes").path(1).path("user_id").asText());
+            assertFalse(r.has("name"));
 
             // Other connections (a new connection with the same conn_id would replace this one).
             JsonNode me = slide(s, alice, null, listRequest(0, 9, 1, "m.room.member", "$ME").put("conn_id", "me"));

@@ -143,30 +143,7 @@ final class RoomResults {
             if (!avatar.isEmpty()) out.put("avatar", avatar);
             else if (!initial) out.putNull("avatar");
         }
-        if (membersChanged || nameChanged) {
-            int joinedCount = 0;
-            int invitedCount = 0;
-            List<String> heroes = new ArrayList<>();
-            for (Map.Entry<StateKey, StoredEvent> e : current.entrySet()) {
-                if (!e.getKey().type().equals("m.room.member")) continue;
-                String m = e.getValue().pdu().path("content").path("membership").asText();
-                if (m.equals("join")) joinedCount++;
-                if (m.equals("invite")) invitedCount++;
-                if (!e.getKey().stateKey().equals(me) && (m.equals("join") || m.equals("invite"))) heroes.add(e.getKey().stateKey());
-            }
-            out.put("joined_count", joinedCount);
-            out.put("invited_count", invitedCount);
-            if (name.isEmpty()) {
-                java.util.Collections.sort(heroes);
-                ArrayNode h = out.putArray("heroes");
-                for (String u : heroes.stream().limit(5).toList()) {
-                    ObjectNode hero = h.addObject().put("user_id", u);
-                    JsonNode c = current.get(new StateKey("m.room.member", u)).pdu().path("content");
-                    if (c.path("displayname").isTextual()) hero.put("displayname", c.path("displayname").asText());
-                    if (c.path("avatar_url").isTextual()) hero.put("avatar_url", c.path("avatar_url").asText());
-                }
-            }
-        }
+        if (membersChanged || nameChanged) members(out, current, me, name.isEmpty());
         out.put("notification_count", counts.notifications());
         out.put("highlight_count", counts.highlights());
         ObjectNode unreadNode = out.putObject("unread_notifications");
@@ -174,6 +151,31 @@ final class RoomResults {
         unreadNode.put("highlight_count", counts.highlights());
         return new Result(out, new RoomSent(a.upTo(), limit, a.membership(), Set.copyOf(lazySent),
                 counts.notifications(), counts.highlights()));
+    }
+
+    /** joined_count, invited_count and, for a room without a name, up to five heroes (as /sync's m.heroes). */
+    private static void members(ObjectNode out, Map<StateKey, StoredEvent> current, String me, boolean withHeroes) {
+        int joinedCount = 0;
+        int invitedCount = 0;
+        List<String> heroes = new ArrayList<>();
+        for (Map.Entry<StateKey, StoredEvent> e : current.entrySet()) {
+            if (!e.getKey().type().equals("m.room.member")) continue;
+            String m = e.getValue().pdu().path("content").path("membership").asText();
+            if (m.equals("join")) joinedCount++;
+            if (m.equals("invite")) invitedCount++;
+            if (!e.getKey().stateKey().equals(me) && (m.equals("join") || m.equals("invite"))) heroes.add(e.getKey().stateKey());
+        }
+        out.put("joined_count", joinedCount);
+        out.put("invited_count", invitedCount);
+        if (!withHeroes) return;
+        java.util.Collections.sort(heroes);
+        ArrayNode h = out.putArray("heroes");
+        for (String u : heroes.stream().limit(5).toList()) {
+            ObjectNode hero = h.addObject().put("user_id", u);
+            JsonNode c = current.get(new StateKey("m.room.member", u)).pdu().path("content");
+            if (c.path("displayname").isTextual()) hero.put("displayname", c.path("displayname").asText());
+            if (c.path("avatar_url").isTextual()) hero.put("avatar_url", c.path("avatar_url").asText());
+        }
     }
 
     private static boolean changedType(Map<StateKey, StoredEvent> changed, String type) {
