@@ -166,6 +166,11 @@ public final class AmtsboteServer implements AutoCloseable {
                 new de.amtsbote.users.CrossSigning(stores.keys(), stores.accounts(), deviceListChanged),
                 new de.amtsbote.users.KeySignatures(stores.keys(), deviceKeys, deviceListChanged),
                 deviceListChanges, uia).register(router);
+        de.amtsbote.sync.sliding.SlidingSyncService sliding = new de.amtsbote.sync.sliding.SlidingSyncService(rooms,
+                timeline, clientEvents, unread, notifier, stores.accountData(), sync, deviceKeys,
+                deviceListChanges, ignoredUsers::of, accounts::isValid);
+        accounts.onDevicesDeleted(sliding::devicesDeleted);
+        new de.amtsbote.clientapi.SlidingSyncHandlers(sliding, presence, config.limits().maxSyncTimeoutMs()).register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
                 new de.amtsbote.http.StaticFiles("/webclient"));

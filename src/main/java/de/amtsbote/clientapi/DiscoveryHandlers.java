@@ -29,7 +29,8 @@ public final class DiscoveryHandlers implements Handlers {
                     "v1.9", "v1.10", "v1.11", "v1.12", "v1.13", "v1.14", "v1.15", "v1.16", "v1.17", "v1.18", "v1.19"}) {
                 v.add(s);
             }
-            out.putObject("unstable_features");
+            // Simplified sliding sync (MSC4186), for Element X.
+            out.putObject("unstable_features").put("org.matrix.simplified_msc3575", true);
             return out;
         });
         r.client("GET", "/capabilities", USER, req -> {

@@ -26,6 +26,7 @@ public final class SyncService {
     private final Notifier notifier;
     private final UnreadCounts unread;
     private final List<SyncStream> streams = new ArrayList<>();
+    private final java.util.Map<String, SyncStream> byKind = new java.util.HashMap<>();
     private Function<String, Set<String>> ignoredUsers = u -> Set.of();
     private Predicate<Session> sessionValid = s -> true;
 
@@ -43,13 +44,24 @@ public final class SyncService {
         this.unread = unread;
         SyncEventFormat format = new SyncEventFormat(events);
         streams.add(new JoinedRoomsStream(rooms, timeline, format, new RoomStateSection(new RoomStates(rooms, timeline.visibility())), unread));
-        streams.add(new InvitedRoomsStream(rooms));
+        streams.add(kind("invite", new InvitedRoomsStream(rooms)));
         streams.add(new LeftRoomsStream(rooms, timeline, format));
-        streams.add(new AccountDataStream(accountData, pushRules));
-        streams.add(new ReceiptsStream(receipts));
-        streams.add(new TypingStream(typing));
-        streams.add(new ToDeviceStream(toDevice));
+        streams.add(kind("account_data", new AccountDataStream(accountData, pushRules)));
+        streams.add(kind("receipts", new ReceiptsStream(receipts)));
+        streams.add(kind("typing", new TypingStream(typing)));
+        streams.add(kind("to_device", new ToDeviceStream(toDevice)));
     }
+
+    private SyncStream kind(String name, SyncStream s) {
+        byKind.put(name, s);
+        return s;
+    }
+
+    /**
+     * One stream by kind ("invite", "account_data", "receipts", "typing", "to_device"): sliding sync
+     * (sync.sliding) runs them as they are for its invites and extensions instead of repeating their rules.
+     */
+    public SyncStream stream(String kind) { return byKind.get(kind); }
 
     /** Turns on the presence stream. */
     public void setPresence(Presence presence) { streams.add(new PresenceStream(presence, rooms)); }

@@ -16,7 +16,7 @@ import java.util.Set;
  * @param prevBatch where back-pagination continues: just before the oldest event returned
  * @param start the position the timeline starts after; state "at the start of the timeline" is the state there
  */
-record TimelineWindow(List<StoredEvent> events, boolean limited, long prevBatch, long start) {
+public record TimelineWindow(List<StoredEvent> events, boolean limited, long prevBatch, long start) {
 
     /** The steady-state fast path: every event since the token, already in memory, none left out. */
     static TimelineWindow ofCached(List<StoredEvent> cached, long upTo, Set<String> ignored) {
@@ -29,7 +29,7 @@ record TimelineWindow(List<StoredEvent> events, boolean limited, long prevBatch,
      * Pages back from `from` to `bound` (exclusive) through what the user may see. Asks for one event more than
      * the limit, so limited is exact; a limit of 0 still tells whether anything was left out.
      */
-    static TimelineWindow paged(Timeline timeline, String roomId, HistoryVisibility.Checker who, long from, long bound,
+    public static TimelineWindow paged(Timeline timeline, String roomId, HistoryVisibility.Checker who, long from, long bound,
                                 int limit, EventFilter filter, Set<String> ignored) {
         Timeline.Page page = timeline.page(roomId, who, from, bound, true, limit + 1, filter);
         List<StoredEvent> events = new ArrayList<>(page.events());
