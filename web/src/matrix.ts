@@ -14,6 +14,7 @@ import {
 } from "matrix-js-sdk";
 import { logger as sdkLogger } from "matrix-js-sdk/lib/logger.js";
 import type { SimpleEvent } from "./lib/timeline";
+import { ENCRYPT_NEW_PRIVATE_ROOMS, cryptoCallbacks, encryptionState, initCrypto } from "./crypto";
 
 // The SDK logs every request at debug level; keep the browser console readable.
 (sdkLogger as unknown as { setLevel?: (l: string, persist?: boolean) => void }).setLevel?.("warn", false);
@@ -80,10 +81,17 @@ export function makeClient(s: Session): MatrixClient {
     deviceId: s.deviceId,
     timelineSupport: false,
     useAuthorizationHeader: true,
+    cryptoCallbacks,
   });
 }
 
 export async function startClient(client: MatrixClient): Promise<void> {
+  try {
+    await initCrypto(client);
+  } catch (e) {
+    // Without crypto the client still works for unencrypted rooms; encrypted messages show as undecryptable.
+    console.error("encryption could not be started", e);
+  }
   await client.startClient({ initialSyncLimit: 40, lazyLoadMembers: false, pollTimeout: 30000, pendingEventOrdering: PendingEventOrdering.Detached });
 }
 
@@ -174,6 +182,7 @@ export async function openOrCreateDm(client: MatrixClient, userId: string): Prom
     invite: [userId],
     preset: Preset.TrustedPrivateChat,
     visibility: Visibility.Private,
+    initial_state: ENCRYPT_NEW_PRIVATE_ROOMS ? [encryptionState()] : [],
   });
   await markDirect(client, userId, res.room_id);
   return res.room_id;
@@ -183,7 +192,7 @@ export async function createGroup(
   client: MatrixClient,
   opts: { name: string; topic?: string; invite: string[]; avatarUrl?: string },
 ): Promise<string> {
-  const initial_state: any[] = [];
+  const initial_state: any[] = ENCRYPT_NEW_PRIVATE_ROOMS ? [encryptionState()] : [];
   if (opts.avatarUrl) initial_state.push({ type: "m.room.avatar", state_key: "", content: { url: opts.avatarUrl } });
   const res = await client.createRoom({
     name: opts.name,
@@ -269,12 +278,16 @@ export function unreadCount(client: MatrixClient, room: Room): { count: number; 
 
 export function toSimple(ev: MatrixEvent): SimpleEvent {
   const status = ev.status;
+  // Failed (no key on this device) or still being decrypted: a placeholder, never the SDK's English error body.
+  const undecryptable = ev.isDecryptionFailure();
+  const encrypted = undecryptable || ev.getType() === "m.room.encrypted";
   return {
     id: ev.getId() ?? ev.getTxnId() ?? "",
-    type: ev.getType(),
+    type: encrypted ? "m.room.encrypted" : ev.getType(),
+    undecryptable: undecryptable || undefined,
     sender: ev.getSender() ?? "",
     ts: ev.getTs(),
-    content: ev.getOriginalContent(),
+    content: encrypted ? {} : ev.getOriginalContent(),
     redacted: ev.isRedacted(),
     stateKey: ev.getStateKey(),
     prevContent: ev.getPrevContent(),

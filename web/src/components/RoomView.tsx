@@ -97,6 +97,7 @@ export function RoomView({
   const lastReceipt = useRef<string | null>(null);
   const uploadSeq = useRef(0);
 
+  const encrypted = room.hasEncryptionStateEvent();
   const showError = useCallback((m: string) => setErrors((e) => [...e.slice(-2), m]), []);
 
   const events = roomEvents(room);
@@ -447,7 +448,13 @@ export function RoomView({
                 <span className="reply-text">{previewText(replyEv.isRedacted() ? {} : (replyEv.replacingEvent()?.getContent()["m.new_content"] ?? replyEv.getOriginalContent()), previewLabels())}</span>
               </button>
             )}
-            {item.deleted ? <p className="msg-text muted">{t("msg.deleted")}</p> : <MessageBody client={client} content={item.content} onOpenImage={(url, n) => setViewer({ url, name: n })} />}
+            {item.deleted ? (
+              <p className="msg-text muted">{t("msg.deleted")}</p>
+            ) : ev.type === "m.room.encrypted" ? (
+              <p className={`msg-text muted ${ev.undecryptable ? "undecryptable" : "decrypting"}`}>
+                {ev.undecryptable ? t("msg.undecryptable") : t("msg.decrypting")}
+              </p>
+            ) : <MessageBody client={client} content={item.content} onOpenImage={(url, n) => setViewer({ url, name: n })} />}
             <div className="msg-meta">
               {item.edited && <span className="edited">({t("msg.edited")})</span>}
               <time dateTime={new Date(ev.ts).toISOString()} title={formatDateTime(ev.ts)}>
@@ -571,7 +578,14 @@ export function RoomView({
         <Avatar client={client} mxc={room.getMxcAvatarUrl() ?? (direct ? room.getAvatarFallbackMember()?.getMxcAvatarUrl() : undefined)} name={name} id={room.roomId} size={36} />
         <div className="room-title">
           <h2>{name}</h2>
-          <p className="muted">{topic || (direct ? t("list.direct") : t("room.members", { count: members.length }))}</p>
+          <p className="muted">
+            {encrypted && (
+              <span className="e2e-badge" title={t("room.encrypted")}>
+                <Icon name="lock" size={14} /> <span className="sr-only">{t("room.encrypted")}</span>
+              </span>
+            )}
+            {topic || (direct ? t("list.direct") : t("room.members", { count: members.length }))}
+          </p>
         </div>
         <button type="button" className="btn icon" onClick={onSettings} aria-label={t("room.settings")} title={t("room.settings")}>
           <Icon name="settings" />

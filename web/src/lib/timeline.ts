@@ -16,6 +16,8 @@ export interface SimpleEvent {
   prevContent?: Record<string, any>;
   /** ID of the event this one redacts (m.room.redaction). */
   redacts?: string;
+  /** An encrypted event this device cannot decrypt (no key). Pending decryption has type m.room.encrypted without this. */
+  undecryptable?: boolean;
 }
 
 export interface Reaction {
