@@ -140,3 +140,33 @@ export async function restoreWithRecoveryKey(client: MatrixClient, recoveryKey: 
     pendingKey = null;
   }
 }
+
+// The password of the sign-in that just happened, kept in memory until cross-signing is set up (never stored).
+let signInPassword: string | null = null;
+
+export function rememberSignInPassword(password: string): void {
+  signInPassword = password;
+}
+
+/**
+ * After a fresh sign-in: if the account has no cross-signing identity yet, create one (the sign-in password
+ * confirms the upload), so that this device is verified and others can verify this user. An account that already
+ * has an identity keeps it; this device then needs the recovery key or another device to be verified.
+ */
+export async function ensureCrossSigning(client: MatrixClient): Promise<void> {
+  const password = signInPassword;
+  signInPassword = null;
+  const crypto = client.getCrypto();
+  if (!crypto || !password) return;
+  if (await crypto.userHasCrossSigningKeys(client.getUserId()!, true)) return;
+  await crypto.bootstrapCrossSigning({ authUploadDeviceSigningKeys: passwordAuth(client, password) });
+}
+
+/** Whether this device is verified by its user's cross-signing identity (false while there is none). */
+export async function thisDeviceVerified(client: MatrixClient): Promise<boolean | null> {
+  const crypto = client.getCrypto();
+  if (!crypto) return null;
+  if (!(await crypto.userHasCrossSigningKeys(client.getUserId()!))) return null;
+  const status = await crypto.getDeviceVerificationStatus(client.getUserId()!, client.getDeviceId()!);
+  return !!status?.crossSigningVerified;
+}

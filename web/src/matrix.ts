@@ -82,6 +82,8 @@ export function makeClient(s: Session): MatrixClient {
     timelineSupport: false,
     useAuthorizationHeader: true,
     cryptoCallbacks,
+    // Emoji (SAS) only: the client has no camera-based QR scanning.
+    verificationMethods: ["m.sas.v1"],
   });
 }
 

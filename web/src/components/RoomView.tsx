@@ -9,6 +9,7 @@ import { Avatar, FileMessage, ImageMessage, ImageViewer, VoiceMessage } from "./
 import { Composer, type VoiceRecording } from "./Composer";
 import { previewLabels } from "./RoomList";
 import { Icon } from "./Icons";
+import { useNewDevices, useUserVerified } from "./Security";
 
 const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏", "✅"];
 
@@ -70,6 +71,7 @@ export function RoomView({
   onBack,
   onSettings,
   announce,
+  onVerify,
 }: {
   client: MatrixClient;
   room: Room;
@@ -77,6 +79,7 @@ export function RoomView({
   onBack: () => void;
   onSettings: () => void;
   announce: (text: string) => void;
+  onVerify: (userId: string) => void;
 }) {
   const me = client.getUserId()!;
   const [replyTo, setReplyTo] = useState<MatrixEvent | null>(null);
@@ -97,7 +100,6 @@ export function RoomView({
   const lastReceipt = useRef<string | null>(null);
   const uploadSeq = useRef(0);
 
-  const encrypted = room.hasEncryptionStateEvent();
   const showError = useCallback((m: string) => setErrors((e) => [...e.slice(-2), m]), []);
 
   const events = roomEvents(room);
@@ -107,6 +109,10 @@ export function RoomView({
   const direct = isDirect(client, room);
   const name = roomName(client, room);
   const members = room.getJoinedMembers();
+  const encryptedRoom = room.hasEncryptionStateEvent();
+  const newDevices = useNewDevices(client, encryptedRoom ? members.map((m) => m.userId) : []);
+  const partner = direct ? (members.find((m) => m.userId !== me)?.userId ?? null) : null;
+  const partnerVerified = useUserVerified(client, encryptedRoom ? partner : null);
   const memberName = (id: string) => room.getMember(id)?.name ?? id;
   const canRedactOthers = mayDo(room, me, "redact");
   const canPaginate = room.getLiveTimeline().getPaginationToken(Direction.Backward) !== null;
@@ -579,7 +585,7 @@ export function RoomView({
         <div className="room-title">
           <h2>{name}</h2>
           <p className="muted">
-            {encrypted && (
+            {encryptedRoom && (
               <span className="e2e-badge" title={t("room.encrypted")}>
                 <Icon name="lock" size={14} /> <span className="sr-only">{t("room.encrypted")}</span>
               </span>
@@ -587,10 +593,32 @@ export function RoomView({
             {topic || (direct ? t("list.direct") : t("room.members", { count: members.length }))}
           </p>
         </div>
+        {partner && partnerVerified === false && (
+          <button type="button" className="btn icon" onClick={() => onVerify(partner)} aria-label={t("room.verifyUser", { name: memberName(partner) })} title={t("room.verifyUser", { name: memberName(partner) })}>
+            <Icon name="shield" />
+          </button>
+        )}
+        {partnerVerified && (
+          <span className="verified-badge" title={t("verify.verified")}>
+            <Icon name="shield" size={18} />
+            <span className="sr-only">{t("verify.verified")}</span>
+          </span>
+        )}
         <button type="button" className="btn icon" onClick={onSettings} aria-label={t("room.settings")} title={t("room.settings")}>
           <Icon name="settings" />
         </button>
       </header>
+      {newDevices.users.map((u) => (
+        <div key={u} className="banner new-device" role="status">
+          <p>{t("room.newDevice", { name: memberName(u) })}</p>
+          <button type="button" className="btn small" onClick={() => (newDevices.dismiss(u), onVerify(u))}>
+            {t("room.verifyUser", { name: memberName(u) })}
+          </button>{" "}
+          <button type="button" className="btn small" onClick={() => newDevices.dismiss(u)}>
+            {t("dialog.close")}
+          </button>
+        </div>
+      ))}
 
       <div className="timeline-wrap">
         <div className="timeline" ref={scroller} onScroll={onScroll} tabIndex={0} role="region" aria-label={t("room.timeline")}>
