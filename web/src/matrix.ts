@@ -250,7 +250,7 @@ export function lastMessage(room: Room): MatrixEvent | null {
   const evs = room.getLiveTimeline().getEvents();
   for (let i = evs.length - 1; i >= 0; i--) {
     const ev = evs[i];
-    if (ev.getType() === "m.room.message" && ev.getContent()["m.relates_to"]?.rel_type !== "m.replace") return ev;
+    if (ev.getType() === "m.room.message" && ev.getContent()["m.relates_to"]?.rel_type !== "m.replace" && ev.getContent().msgtype !== "m.key.verification.request") return ev;
   }
   return null;
 }
@@ -278,6 +278,10 @@ export function unreadCount(client: MatrixClient, room: Room): { count: number; 
   return { count, highlight: highlight || serverHighlight > 0 };
 }
 
+function relationOnly(content: Record<string, any>): Record<string, any> {
+  return content["m.relates_to"] ? { "m.relates_to": content["m.relates_to"] } : {};
+}
+
 export function toSimple(ev: MatrixEvent): SimpleEvent {
   const status = ev.status;
   // Failed (no key on this device) or still being decrypted: a placeholder, never the SDK's English error body.
@@ -289,7 +293,8 @@ export function toSimple(ev: MatrixEvent): SimpleEvent {
     undecryptable: undecryptable || undefined,
     sender: ev.getSender() ?? "",
     ts: ev.getTs(),
-    content: encrypted ? {} : ev.getOriginalContent(),
+    // Relations of encrypted events are in cleartext: keep them so edits and reactions are not shown as messages.
+    content: encrypted ? relationOnly(ev.getWireContent()) : ev.getOriginalContent(),
     redacted: ev.isRedacted(),
     stateKey: ev.getStateKey(),
     prevContent: ev.getPrevContent(),
