@@ -229,8 +229,13 @@ await step("Anna signs out and in again: old messages cannot be decrypted yet, w
   await shot(pa, "e2ee-06-undecryptable");
 });
 
+await step("Bernd is told that Anna has a new, unverified device", async () => {
+  await pb.locator(".banner.new-device").getByText(T("en", "room.newDevice", { name: A.displayname })).waitFor();
+  await shot(pb, "e2ee-08-new-device-notice");
+});
+
 await step("Anna enters the recovery key: this device is verified and the old messages decrypt", async () => {
-  await pa.locator(".banner.unverified-device").getByRole("button", { name: T("de", "backup.recoveryKey") }).click();
+  await pa.locator(".banner.unverified-device").getByRole("button", { name: T("de", "backup.enterKey") }).click();
   const d = pa.getByRole("dialog", { name: T("de", "menu.security") });
   await d.getByLabel(T("de", "backup.recoveryKey")).fill("EsTc 1234 wrong key");
   await d.getByRole("button", { name: T("de", "backup.restore") }).click();
@@ -248,6 +253,8 @@ await step("Anna enters the recovery key: this device is verified and the old me
 await step("after the restore Anna and Bernd still talk encrypted", async () => {
   await sendText(pa, "de", "Neues Gerät, alles lesbar");
   await msgLi(pb, "Neues Gerät, alles lesbar").waitFor();
+  // Anna's new device is now signed by her (verified) identity: Bernd's notice goes away by itself.
+  await pb.locator(".banner.new-device").waitFor({ state: "detached" });
 });
 
 await browser.close();

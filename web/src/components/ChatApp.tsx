@@ -212,7 +212,7 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
               {t("verify.otherDevice")}
             </button>{" "}
             <button type="button" className="btn small" onClick={() => setDialog("security")}>
-              {t("backup.recoveryKey")}
+              {t("backup.enterKey")}
             </button>
           </div>
         )}

@@ -173,6 +173,7 @@ const de = {
   "backup.copy": "Kopieren",
   "backup.copied": "Kopiert",
   "backup.recoveryKey": "Wiederherstellungsschlüssel",
+  "backup.enterKey": "Wiederherstellungsschlüssel eingeben",
   "backup.restore": "Wiederherstellen",
   "backup.restored": "Wiederhergestellt: {count} Schlüssel. Dieses Gerät ist jetzt verifiziert.",
   "backup.wrongKey": "Dieser Wiederherstellungsschlüssel passt nicht.",

@@ -175,6 +175,7 @@ const en: Record<MessageKey, string> = {
   "backup.copy": "Copy",
   "backup.copied": "Copied",
   "backup.recoveryKey": "Recovery key",
+  "backup.enterKey": "Enter recovery key",
   "backup.restore": "Restore",
   "backup.restored": "Restored {count} keys. This device is now verified.",
   "backup.wrongKey": "This recovery key does not match.",
