@@ -14,6 +14,7 @@ import {
 } from "matrix-js-sdk";
 import { logger as sdkLogger } from "matrix-js-sdk/lib/logger.js";
 import type { SimpleEvent } from "./lib/timeline";
+import { decryptAttachment, type EncryptedFile } from "./lib/attachments";
 import { ENCRYPT_NEW_PRIVATE_ROOMS, cryptoCallbacks, encryptionState, initCrypto } from "./crypto";
 
 // The SDK logs every request at debug level; keep the browser console readable.
@@ -106,23 +107,46 @@ export function mediaBlobUrl(client: MatrixClient, mxc: string, thumb?: { w: num
   const key = `${mxc}|${thumb ? `${thumb.w}x${thumb.h}` : ""}`;
   let p = blobCache.get(key);
   if (!p) {
+    p = fetchMedia(client, mxc, thumb).then((blob) => URL.createObjectURL(blob));
+    blobCache.set(key, p);
+    p.catch(() => blobCache.delete(key));
+  }
+  return p;
+}
+
+/** Downloads media (authenticated, falling back to the legacy endpoint). */
+async function fetchMedia(client: MatrixClient, mxc: string, thumb?: { w: number; h: number }): Promise<Blob> {
+  const authed = thumb
+    ? client.mxcUrlToHttp(mxc, thumb.w, thumb.h, "scale", false, true, true)
+    : client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true);
+  if (!authed) throw new Error("invalid mxc");
+  let res = await fetch(authed, { headers: { Authorization: `Bearer ${client.getAccessToken()}` } });
+  if (!res.ok && (res.status === 404 || res.status === 400) && thumb) {
+    // Server without thumbnails: fall back to the full file.
+    const full = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true)!;
+    res = await fetch(full, { headers: { Authorization: `Bearer ${client.getAccessToken()}` } });
+  }
+  if (!res.ok && (res.status === 404 || res.status === 405)) {
+    const legacy = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, false);
+    if (legacy) res = await fetch(legacy);
+  }
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.blob();
+}
+
+/** Object URL for the media of a message: decrypts attachments of encrypted rooms (content.file), else content.url. */
+export function contentBlobUrl(client: MatrixClient, content: Record<string, any>, thumb?: { w: number; h: number }): Promise<string> {
+  const file = content.file as EncryptedFile | undefined;
+  if (!file?.url) return mediaBlobUrl(client, content.url, thumb);
+  const key = `enc|${file.url}`;
+  let p = blobCache.get(key);
+  if (!p) {
     p = (async () => {
-      const authed = thumb
-        ? client.mxcUrlToHttp(mxc, thumb.w, thumb.h, "scale", false, true, true)
-        : client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true);
-      if (!authed) throw new Error("invalid mxc");
-      let res = await fetch(authed, { headers: { Authorization: `Bearer ${client.getAccessToken()}` } });
-      if (!res.ok && (res.status === 404 || res.status === 400) && thumb) {
-        // Server without thumbnails: fall back to the full file.
-        const full = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true)!;
-        res = await fetch(full, { headers: { Authorization: `Bearer ${client.getAccessToken()}` } });
-      }
-      if (!res.ok && (res.status === 404 || res.status === 405)) {
-        const legacy = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, false);
-        if (legacy) res = await fetch(legacy);
-      }
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return URL.createObjectURL(await res.blob());
+      // Encrypted media have no server-side thumbnails: always the full (encrypted) file.
+      // (Not via an object URL: the page's Content-Security-Policy does not allow fetching blob: URLs.)
+      const raw = await (await fetchMedia(client, file.url)).arrayBuffer();
+      const plain = await decryptAttachment(raw, file);
+      return URL.createObjectURL(new Blob([plain], { type: content.info?.mimetype ?? "application/octet-stream" }));
     })();
     blobCache.set(key, p);
     p.catch(() => blobCache.delete(key));

@@ -10,6 +10,7 @@ import { Composer, type VoiceRecording } from "./Composer";
 import { previewLabels } from "./RoomList";
 import { Icon } from "./Icons";
 import { useNewDevices, useUserVerified } from "./Security";
+import { encryptAttachment, type EncryptedFile } from "../lib/attachments";
 
 const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏", "✅"];
 
@@ -46,7 +47,7 @@ function MessageBody({ client, content, onOpenImage }: { client: MatrixClient; c
     case "m.video":
       return <FileMessage client={client} content={content} />;
     case "m.audio":
-      return isVoiceMessage(content) || content.url ? <VoiceMessage client={client} content={content} /> : <FileMessage client={client} content={content} />;
+      return isVoiceMessage(content) || content.url || content.file ? <VoiceMessage client={client} content={content} /> : <FileMessage client={client} content={content} />;
     case "m.text":
     case "m.notice":
     case "m.emote":
@@ -251,7 +252,8 @@ export function RoomView({
     setReplyTo(null);
   };
 
-  const upload = async (file: Blob, name: string, type: string): Promise<string | null> => {
+  /** Uploads a file; in an encrypted room the file is encrypted first. Returns the content fields to send. */
+  const upload = async (file: Blob, name: string, type: string): Promise<{ url: string } | { file: EncryptedFile } | null> => {
     const max = await maxUploadBytes(client);
     if (max && file.size > max) {
       showError(t("upload.tooBig", { name, size: formatSize(file.size), max: formatSize(max) }));
@@ -261,13 +263,14 @@ export function RoomView({
     const abort = new AbortController();
     setUploads((u) => [...u, { id, name, loaded: 0, total: file.size, abort }]);
     try {
-      const res = await client.uploadContent(file, {
-        name,
-        type,
+      const encrypted = encryptedRoom ? await encryptAttachment(await file.arrayBuffer()) : null;
+      const res = await client.uploadContent(encrypted ? new Blob([encrypted.data], { type: "application/octet-stream" }) : file, {
+        name: encrypted ? "encrypted" : name,
+        type: encrypted ? "application/octet-stream" : type,
         abortController: abort,
         progressHandler: ({ loaded, total }) => setUploads((u) => u.map((x) => (x.id === id ? { ...x, loaded, total: total || x.total } : x))),
       });
-      return res.content_uri;
+      return encrypted ? { file: { ...encrypted.info, url: res.content_uri } } : { url: res.content_uri };
     } catch (e: any) {
       if (abort.signal.aborted || e?.name === "AbortError") showError(t("upload.cancelled"));
       else if (e?.errcode === "M_TOO_LARGE" || e?.httpStatus === 413) showError(t("upload.tooBig", { name, size: formatSize(file.size), max: max ? formatSize(max) : "?" }));
@@ -294,13 +297,13 @@ export function RoomView({
           /* not decodable: sent as image without dimensions */
         }
       }
-      const url = await upload(file, file.name, type);
-      if (!url) continue;
+      const media = await upload(file, file.name, type);
+      if (!media) continue;
       const content: Record<string, any> = {
         msgtype: isImage ? "m.image" : "m.file",
         body: file.name,
         filename: file.name,
-        url,
+        ...media,
         info: { mimetype: type, size: file.size, ...(dims ?? {}) },
       };
       if (reply) content["m.relates_to"] = { "m.in_reply_to": { event_id: reply.getId() } };
@@ -311,9 +314,15 @@ export function RoomView({
   const sendVoice = async (rec: VoiceRecording) => {
     const ext = rec.mimetype.includes("ogg") ? "ogg" : rec.mimetype.includes("mp4") ? "m4a" : "webm";
     const filename = `${t("msg.voice")}.${ext}`;
-    const url = await upload(rec.blob, filename, rec.mimetype);
-    if (!url) return;
-    sendContent(withReply(buildVoiceContent({ url, mimetype: rec.mimetype, size: rec.blob.size, durationMs: rec.durationMs, waveform: rec.waveform, body: t("msg.voice"), filename })));
+    const media = await upload(rec.blob, filename, rec.mimetype);
+    if (!media) return;
+    const voice = buildVoiceContent({ url: "url" in media ? media.url : media.file.url, mimetype: rec.mimetype, size: rec.blob.size, durationMs: rec.durationMs, waveform: rec.waveform, body: t("msg.voice"), filename });
+    if ("file" in media) {
+      // Encrypted room: the file (with its key) replaces the plain URL.
+      delete voice.url;
+      voice.file = media.file;
+    }
+    sendContent(withReply(voice));
     setReplyTo(null);
   };
 
