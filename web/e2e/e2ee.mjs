@@ -171,6 +171,23 @@ await step("Bernd answers; Anna reads it", async () => {
   await shot(pb, "e2ee-02-dm-bernd");
 });
 
+await step("Anna sends a file: the server stores only ciphertext, Bernd downloads the original", async () => {
+  const text = `Dienstplan vertraulich ${suffix}`;
+  const uploaded = pa.waitForResponse((r) => r.url().includes("/upload") && r.request().method() === "POST");
+  await pa.locator(".composer input[type=file]").setInputFiles({ name: "dienstplan.txt", mimeType: "text/plain", buffer: Buffer.from(text) });
+  const mxc = (await (await uploaded).json()).content_uri;
+  const s = await session(pa);
+  const [server, media] = mxc.replace("mxc://", "").split("/");
+  const stored = await fetch(`${BASE}/_matrix/client/v1/media/download/${server}/${media}`, { headers: { Authorization: `Bearer ${s.accessToken}` } });
+  expect(stored.ok, `download ${stored.status}`);
+  const bytes = Buffer.from(await stored.arrayBuffer());
+  expect(bytes.length === Buffer.byteLength(text) && !bytes.toString("utf8").includes("Dienstplan"), "the server has the plaintext file");
+  const card = msgLi(pb, "dienstplan.txt").locator(".file-card");
+  await card.waitFor();
+  const [download] = await Promise.all([pb.waitForEvent("download"), card.getByRole("button").click()]);
+  expect(readFileSync(await download.path(), "utf8") === text, "downloaded file differs");
+});
+
 await step("Bernd verifies Anna with emoji; both see the same seven and confirm", async () => {
   await pb.getByRole("button", { name: T("en", "room.verifyUser", { name: A.displayname }) }).click();
   const da = pa.getByRole("dialog", { name: T("de", "verify.title") });
