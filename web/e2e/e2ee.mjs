@@ -274,6 +274,32 @@ await step("after the restore Anna and Bernd still talk encrypted", async () => 
   await pb.locator(".banner.new-device").waitFor({ state: "detached" });
 });
 
+await step("Anna signs in on a second device and verifies it with her first one (emoji)", async () => {
+  const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "de-DE", timezoneId: "Europe/Berlin" });
+  ctx2.setDefaultTimeout(TIMEOUT);
+  const p2 = await ctx2.newPage();
+  pages.anna2 = p2;
+  await signIn(p2, A);
+  await p2.locator(".banner.unverified-device").getByRole("button", { name: T("de", "verify.otherDevice") }).click();
+  const d1 = pa.getByRole("dialog", { name: T("de", "verify.title") });
+  await d1.getByText(T("de", "verify.incomingSelf")).waitFor();
+  await d1.getByRole("button", { name: T("de", "verify.accept") }).click();
+  const d2 = p2.getByRole("dialog", { name: T("de", "verify.title") });
+  await d1.locator(".sas-emoji li").nth(6).waitFor();
+  await d2.locator(".sas-emoji li").nth(6).waitFor();
+  const e1 = await d1.locator(".sas-name").allInnerTexts();
+  const e2 = await d2.locator(".sas-name").allInnerTexts();
+  expect(e1.length === 7 && e1.join() === e2.join(), `emoji differ: ${e1} / ${e2}`);
+  await d2.getByRole("button", { name: T("de", "verify.match") }).click();
+  await d1.getByRole("button", { name: T("de", "verify.match") }).click();
+  await d1.getByText(T("de", "verify.doneSelf")).waitFor();
+  await d2.getByText(T("de", "verify.doneSelf")).waitFor();
+  await shot(p2, "e2ee-09-second-device-verified");
+  await d2.getByRole("button", { name: T("de", "dialog.close") }).click();
+  await d1.getByRole("button", { name: T("de", "dialog.close") }).click();
+  await p2.locator(".banner.unverified-device").waitFor({ state: "detached" });
+});
+
 await browser.close();
 if (pageErrors.length) console.log(`page errors:\n  ${pageErrors.join("\n  ")}`);
 const passed = results.filter((r) => r.status === "passed").length;

@@ -52,14 +52,14 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
       .then(() => ensureCrossSigning(client))
       .catch((e) => console.error("cross-signing setup failed", e))
       .then(refresh);
-    client.on(CryptoEvent.UserTrustStatusChanged, refresh);
-    client.on(CryptoEvent.KeysChanged, refresh);
+    // Our device's trust changes with our own keys (restore, verification, a re-fetched device list).
+    const events = [CryptoEvent.UserTrustStatusChanged, CryptoEvent.KeysChanged, CryptoEvent.DevicesUpdated] as const;
+    for (const e of events) client.on(e as any, refresh);
     return () => {
       live = false;
-      client.off(CryptoEvent.UserTrustStatusChanged, refresh);
-      client.off(CryptoEvent.KeysChanged, refresh);
+      for (const e of events) client.off(e as any, refresh);
     };
-  }, [client]);
+  }, [client, dialog === "security"]);
 
   const verifyUser = async (userId: string, viaRoomId: string) => {
     const crypto = client.getCrypto();

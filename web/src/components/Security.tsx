@@ -174,7 +174,7 @@ export function VerificationDialog({ client, request, onClose }: { client: Matri
 
   let body;
   if (request.phase === VerificationPhase.Done) {
-    body = <p role="status">{t("verify.done", { name: request.isSelfVerification ? t("list.you") : name })}</p>;
+    body = <p role="status">{request.isSelfVerification ? t("verify.doneSelf") : t("verify.done", { name })}</p>;
   } else if (request.phase === VerificationPhase.Cancelled) {
     body = <p role="alert">{t("verify.cancelled")}</p>;
   } else if (sas?.sas.emoji && !confirmed) {
@@ -213,7 +213,7 @@ export function VerificationDialog({ client, request, onClose }: { client: Matri
   } else if (!request.initiatedByMe && request.phase === VerificationPhase.Requested) {
     body = (
       <>
-        <p>{t("verify.incoming", { name: request.isSelfVerification ? t("list.you") : name })}</p>
+        <p>{request.isSelfVerification ? t("verify.incomingSelf") : t("verify.incoming", { name })}</p>
         <div className="actions">
           <button type="button" className="btn primary" disabled={request.accepting} onClick={() => void request.accept().catch((e) => setError(errorMessage(e)))}>
             {t("verify.accept")}

@@ -181,6 +181,8 @@ const de = {
   "verify.title": "Verifizierung",
   "verify.waiting": "Warte darauf, dass {name} die Anfrage annimmt …",
   "verify.incoming": "{name} möchte sich mit Ihnen verifizieren.",
+  "verify.incomingSelf": "Ein anderes Ihrer Geräte möchte verifiziert werden.",
+  "verify.doneSelf": "Verifiziert: Ihre Geräte vertrauen sich jetzt gegenseitig.",
   "verify.accept": "Annehmen",
   "verify.decline": "Ablehnen",
   "verify.compare": "Vergleichen Sie diese Emojis mit denen auf dem anderen Gerät. Stimmen sie in derselben Reihenfolge überein?",

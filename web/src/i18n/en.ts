@@ -183,6 +183,8 @@ const en: Record<MessageKey, string> = {
   "verify.title": "Verification",
   "verify.waiting": "Waiting for {name} to accept …",
   "verify.incoming": "{name} wants to verify with you.",
+  "verify.incomingSelf": "Another of your devices wants to be verified.",
+  "verify.doneSelf": "Verified: your devices now trust each other.",
   "verify.accept": "Accept",
   "verify.decline": "Decline",
   "verify.compare": "Compare these emoji with the ones on the other device. Do they match, in the same order?",
