@@ -72,6 +72,18 @@ function expect(cond, msg) {
   if (!cond) throw new Error(msg);
 }
 const shot = (page, name) => page.screenshot({ path: `${ART}${name}.png` });
+const axeSource = readFileSync(new URL("../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+async function axeCheck(page, label) {
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  writeFileSync(`${ART}axe-${label}.json`, JSON.stringify(res, null, 2));
+  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.length === 0, `axe (${label}): ${bad.map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.join(", ")}`).join("; ")}`);
+}
 
 const suffix = randomBytes(3).toString("hex");
 const A = { username: `anna${suffix}`, password: `pw-${randomBytes(6).toString("hex")}`, displayname: `Anna Amt ${suffix}`, lang: "de" };
@@ -200,6 +212,7 @@ await step("Bernd verifies Anna with emoji; both see the same seven and confirm"
   const eb = await db.locator(".sas-symbol").allInnerTexts();
   expect(ea.length === 7 && ea.join() === eb.join(), `emoji differ: ${ea} / ${eb}`);
   await shot(pa, "e2ee-03-verify-emoji-de");
+  await axeCheck(pa, "e2ee-verify-dialog");
   await shot(pb, "e2ee-04-verify-emoji-en");
   await da.getByRole("button", { name: T("de", "verify.match") }).click();
   await db.getByRole("button", { name: T("en", "verify.match") }).click();
@@ -222,6 +235,7 @@ await step("Anna sets up secure backup and gets a recovery key", async () => {
   recoveryKey = (await key.innerText()).trim();
   expect(/^[A-Za-z0-9 ]{40,}$/.test(recoveryKey), `recovery key looks wrong: ${recoveryKey}`);
   await shot(pa, "e2ee-05-recovery-key");
+  await axeCheck(pa, "e2ee-backup-dialog");
   await d.getByRole("button", { name: T("de", "dialog.close") }).click();
   // The room keys reach the server's backup in the background: wait for them before signing out.
   const s = await session(pa);
