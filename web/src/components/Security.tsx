@@ -66,9 +66,10 @@ export function BackupDialog({ client, onClose }: { client: MatrixClient; onClos
     }
   };
 
-  // Secret storage exists but this device is not part of it yet: offer the recovery key.
-  const canRestore = !!status && status.secretStorageReady === false && status.hasBackup && !shownKey;
-  const isSetUp = !!status && status.secretStorageReady && status.backupActive;
+  // The account has secure backup (secret storage) but this device lacks its keys: offer the recovery key.
+  const canRestore = !!status && status.secretStorageReady && (!status.crossSigningReady || !status.backupActive) && !shownKey && !message;
+  const isSetUp = !!shownKey || !!message || (!!status && status.secretStorageReady && status.crossSigningReady && status.backupActive);
+  const canSetUp = !!status && !status.secretStorageReady && !shownKey;
   return (
     <Dialog title={t("menu.security")} onClose={onClose} className="backup-dialog">
       <p>{t("backup.intro")}</p>
@@ -84,7 +85,7 @@ export function BackupDialog({ client, onClose }: { client: MatrixClient; onClos
           </button>
         </div>
       )}
-      {status && !isSetUp && !canRestore && !shownKey && (
+      {canSetUp && (
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -100,7 +101,7 @@ export function BackupDialog({ client, onClose }: { client: MatrixClient; onClos
           </button>
         </form>
       )}
-      {status && (canRestore || (!status.crossSigningReady && status.secretStorageReady)) && !message && (
+      {canRestore && (
         <form
           onSubmit={(e) => {
             e.preventDefault();
