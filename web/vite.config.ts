@@ -26,6 +26,8 @@ function serviceWorker(): Plugin {
 export default defineConfig({
   plugins: [react(), serviceWorker()],
   base: "/",
+  // The crypto wasm is found via new URL(..., import.meta.url); pre-bundling in dev would break that path.
+  optimizeDeps: { exclude: ["@matrix-org/matrix-sdk-crypto-wasm"] },
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -39,7 +39,9 @@ export function App() {
     return (
       <Login
         notice={notice}
-        onLoggedIn={(s) => {
+        onLoggedIn={async (s) => {
+          // A new sign-in is a new device: drop any crypto store of an earlier session in this browser.
+          await makeClient(s).clearStores().catch(() => undefined);
           saveSession(s);
           setNoticeText(null);
           setSession(s);
@@ -57,6 +59,7 @@ export function App() {
         } catch {
           /* token may already be invalid; sign out locally anyway */
         }
+        await client.clearStores().catch(() => undefined);
         endSession("login.signedOut");
       }}
     />

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { ClientEvent, RoomEvent, RoomMemberEvent, RoomStateEvent, UserEvent, type MatrixClient } from "matrix-js-sdk";
+import { ClientEvent, MatrixEventEvent, RoomEvent, RoomMemberEvent, RoomStateEvent, UserEvent, type MatrixClient } from "matrix-js-sdk";
 
 const EVENTS = [
   ClientEvent.Sync,
@@ -7,6 +7,7 @@ const EVENTS = [
   ClientEvent.DeleteRoom,
   ClientEvent.AccountData,
   RoomEvent.Timeline,
+  MatrixEventEvent.Decrypted,
   RoomEvent.TimelineReset,
   RoomEvent.Name,
   RoomEvent.Receipt,

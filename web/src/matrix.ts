@@ -14,6 +14,8 @@ import {
 } from "matrix-js-sdk";
 import { logger as sdkLogger } from "matrix-js-sdk/lib/logger.js";
 import type { SimpleEvent } from "./lib/timeline";
+import { decryptAttachment, type EncryptedFile } from "./lib/attachments";
+import { ENCRYPT_NEW_PRIVATE_ROOMS, cryptoCallbacks, encryptionState, initCrypto } from "./crypto";
 
 // The SDK logs every request at debug level; keep the browser console readable.
 (sdkLogger as unknown as { setLevel?: (l: string, persist?: boolean) => void }).setLevel?.("warn", false);
@@ -80,10 +82,19 @@ export function makeClient(s: Session): MatrixClient {
     deviceId: s.deviceId,
     timelineSupport: false,
     useAuthorizationHeader: true,
+    cryptoCallbacks,
+    // Emoji (SAS) only: the client has no camera-based QR scanning.
+    verificationMethods: ["m.sas.v1"],
   });
 }
 
 export async function startClient(client: MatrixClient): Promise<void> {
+  try {
+    await initCrypto(client);
+  } catch (e) {
+    // Without crypto the client still works for unencrypted rooms; encrypted messages show as undecryptable.
+    console.error("encryption could not be started", e);
+  }
   await client.startClient({ initialSyncLimit: 40, lazyLoadMembers: false, pollTimeout: 30000, pendingEventOrdering: PendingEventOrdering.Detached });
 }
 
@@ -96,23 +107,46 @@ export function mediaBlobUrl(client: MatrixClient, mxc: string, thumb?: { w: num
   const key = `${mxc}|${thumb ? `${thumb.w}x${thumb.h}` : ""}`;
   let p = blobCache.get(key);
   if (!p) {
+    p = fetchMedia(client, mxc, thumb).then((blob) => URL.createObjectURL(blob));
+    blobCache.set(key, p);
+    p.catch(() => blobCache.delete(key));
+  }
+  return p;
+}
+
+/** Downloads media (authenticated, falling back to the legacy endpoint). */
+async function fetchMedia(client: MatrixClient, mxc: string, thumb?: { w: number; h: number }): Promise<Blob> {
+  const authed = thumb
+    ? client.mxcUrlToHttp(mxc, thumb.w, thumb.h, "scale", false, true, true)
+    : client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true);
+  if (!authed) throw new Error("invalid mxc");
+  let res = await fetch(authed, { headers: { Authorization: `Bearer ${client.getAccessToken()}` } });
+  if (!res.ok && (res.status === 404 || res.status === 400) && thumb) {
+    // Server without thumbnails: fall back to the full file.
+    const full = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true)!;
+    res = await fetch(full, { headers: { Authorization: `Bearer ${client.getAccessToken()}` } });
+  }
+  if (!res.ok && (res.status === 404 || res.status === 405)) {
+    const legacy = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, false);
+    if (legacy) res = await fetch(legacy);
+  }
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.blob();
+}
+
+/** Object URL for the media of a message: decrypts attachments of encrypted rooms (content.file), else content.url. */
+export function contentBlobUrl(client: MatrixClient, content: Record<string, any>, thumb?: { w: number; h: number }): Promise<string> {
+  const file = content.file as EncryptedFile | undefined;
+  if (!file?.url) return mediaBlobUrl(client, content.url, thumb);
+  const key = `enc|${file.url}`;
+  let p = blobCache.get(key);
+  if (!p) {
     p = (async () => {
-      const authed = thumb
-        ? client.mxcUrlToHttp(mxc, thumb.w, thumb.h, "scale", false, true, true)
-        : client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true);
-      if (!authed) throw new Error("invalid mxc");
-      let res = await fetch(authed, { headers: { Authorization: `Bearer ${client.getAccessToken()}` } });
-      if (!res.ok && (res.status === 404 || res.status === 400) && thumb) {
-        // Server without thumbnails: fall back to the full file.
-        const full = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, true)!;
-        res = await fetch(full, { headers: { Authorization: `Bearer ${client.getAccessToken()}` } });
-      }
-      if (!res.ok && (res.status === 404 || res.status === 405)) {
-        const legacy = client.mxcUrlToHttp(mxc, undefined, undefined, undefined, false, true, false);
-        if (legacy) res = await fetch(legacy);
-      }
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      return URL.createObjectURL(await res.blob());
+      // Encrypted media have no server-side thumbnails: always the full (encrypted) file.
+      // (Not via an object URL: the page's Content-Security-Policy does not allow fetching blob: URLs.)
+      const raw = await (await fetchMedia(client, file.url)).arrayBuffer();
+      const plain = await decryptAttachment(raw, file);
+      return URL.createObjectURL(new Blob([plain], { type: content.info?.mimetype ?? "application/octet-stream" }));
     })();
     blobCache.set(key, p);
     p.catch(() => blobCache.delete(key));
@@ -174,6 +208,7 @@ export async function openOrCreateDm(client: MatrixClient, userId: string): Prom
     invite: [userId],
     preset: Preset.TrustedPrivateChat,
     visibility: Visibility.Private,
+    initial_state: ENCRYPT_NEW_PRIVATE_ROOMS ? [encryptionState()] : [],
   });
   await markDirect(client, userId, res.room_id);
   return res.room_id;
@@ -183,7 +218,7 @@ export async function createGroup(
   client: MatrixClient,
   opts: { name: string; topic?: string; invite: string[]; avatarUrl?: string },
 ): Promise<string> {
-  const initial_state: any[] = [];
+  const initial_state: any[] = ENCRYPT_NEW_PRIVATE_ROOMS ? [encryptionState()] : [];
   if (opts.avatarUrl) initial_state.push({ type: "m.room.avatar", state_key: "", content: { url: opts.avatarUrl } });
   const res = await client.createRoom({
     name: opts.name,
@@ -239,7 +274,7 @@ export function lastMessage(room: Room): MatrixEvent | null {
   const evs = room.getLiveTimeline().getEvents();
   for (let i = evs.length - 1; i >= 0; i--) {
     const ev = evs[i];
-    if (ev.getType() === "m.room.message" && ev.getContent()["m.relates_to"]?.rel_type !== "m.replace") return ev;
+    if (ev.getType() === "m.room.message" && ev.getContent()["m.relates_to"]?.rel_type !== "m.replace" && ev.getContent().msgtype !== "m.key.verification.request") return ev;
   }
   return null;
 }
@@ -267,14 +302,23 @@ export function unreadCount(client: MatrixClient, room: Room): { count: number; 
   return { count, highlight: highlight || serverHighlight > 0 };
 }
 
+function relationOnly(content: Record<string, any>): Record<string, any> {
+  return content["m.relates_to"] ? { "m.relates_to": content["m.relates_to"] } : {};
+}
+
 export function toSimple(ev: MatrixEvent): SimpleEvent {
   const status = ev.status;
+  // Failed (no key on this device) or still being decrypted: a placeholder, never the SDK's English error body.
+  const undecryptable = ev.isDecryptionFailure();
+  const encrypted = undecryptable || ev.getType() === "m.room.encrypted";
   return {
     id: ev.getId() ?? ev.getTxnId() ?? "",
-    type: ev.getType(),
+    type: encrypted ? "m.room.encrypted" : ev.getType(),
+    undecryptable: undecryptable || undefined,
     sender: ev.getSender() ?? "",
     ts: ev.getTs(),
-    content: ev.getOriginalContent(),
+    // Relations of encrypted events are in cleartext: keep them so edits and reactions are not shown as messages.
+    content: encrypted ? relationOnly(ev.getWireContent()) : ev.getOriginalContent(),
     redacted: ev.isRedacted(),
     stateKey: ev.getStateKey(),
     prevContent: ev.getPrevContent(),

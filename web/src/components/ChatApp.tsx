@@ -10,8 +10,11 @@ import { NewChatDialog, NewGroupDialog, ProfileDialog, RoomSettingsDialog } from
 import { Avatar } from "./Media";
 import { Icon } from "./Icons";
 import { subscribeToWebPush } from "../lib/webpush";
+import { BackupDialog, VerificationDialog, useIncomingVerification } from "./Security";
+import { ensureCrossSigning, thisDeviceVerified } from "../crypto";
+import { CryptoEvent, type VerificationRequest } from "matrix-js-sdk/lib/crypto-api/index.js";
 
-type DialogKind = "newChat" | "newGroup" | "profile" | "settings" | null;
+type DialogKind = "newChat" | "newGroup" | "profile" | "settings" | "security" | null;
 
 export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient; onLogout: () => void; onRevoked: () => void }) {
   const version = useClientVersion(client);
@@ -24,6 +27,9 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
   const [notifPerm, setNotifPerm] = useState<NotificationPermission | "unsupported">(typeof Notification === "undefined" ? "unsupported" : Notification.permission);
   const [notifMsg, setNotifMsg] = useState<string | null>(null);
   const online = useOnline();
+  const [incoming, setIncoming] = useIncomingVerification(client);
+  const [outgoing, setOutgoing] = useState<VerificationRequest | null>(null);
+  const [deviceVerified, setDeviceVerified] = useState<boolean | null>(null);
   const roomRef = useRef<string | null>(roomId);
   roomRef.current = roomId;
 
@@ -44,6 +50,42 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
   useEffect(() => {
     void subscribeToWebPush(client).catch(() => undefined);
   }, [client]);
+
+  // Encryption: create the cross-signing identity after a first sign-in; track whether this device is verified.
+  useEffect(() => {
+    let live = true;
+    const refresh = () => void thisDeviceVerified(client).then((v) => live && setDeviceVerified(v), () => undefined);
+    void onceSynced(client)
+      .then(() => ensureCrossSigning(client))
+      .catch((e) => console.error("cross-signing setup failed", e))
+      .then(refresh);
+    // Our device's trust changes with our own keys (restore, verification, a re-fetched device list).
+    const events = [CryptoEvent.UserTrustStatusChanged, CryptoEvent.KeysChanged, CryptoEvent.DevicesUpdated] as const;
+    for (const e of events) client.on(e as any, refresh);
+    return () => {
+      live = false;
+      for (const e of events) client.off(e as any, refresh);
+    };
+  }, [client, dialog === "security"]);
+
+  const verifyUser = async (userId: string, viaRoomId: string) => {
+    const crypto = client.getCrypto();
+    if (!crypto) return;
+    try {
+      setOutgoing(await crypto.requestVerificationDM(userId, viaRoomId));
+    } catch (e) {
+      setNotifMsg(t("backup.error", { message: errorMessage(e) }));
+    }
+  };
+  const verifyThisDevice = async () => {
+    const crypto = client.getCrypto();
+    if (!crypto) return;
+    try {
+      setOutgoing(await crypto.requestOwnUserVerification());
+    } catch (e) {
+      setNotifMsg(t("backup.error", { message: errorMessage(e) }));
+    }
+  };
 
   // Browser notifications for new messages while the tab is hidden.
   useEffect(() => {
@@ -145,6 +187,11 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
                     {t("menu.profile")}
                   </button>
                 </li>
+                <li>
+                  <button type="button" onClick={() => (setMenuOpen(false), setDialog("security"))}>
+                    {t("menu.security")}
+                  </button>
+                </li>
                 {notifPerm !== "unsupported" && notifPerm !== "granted" && (
                   <li>
                     <button type="button" onClick={() => (setMenuOpen(false), void enableNotifications())}>
@@ -166,6 +213,17 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
             {online ? t("app.offline") : t("app.offlineBrowser")}
           </p>
         )}
+        {deviceVerified === false && (
+          <div className="banner unverified-device" role="status">
+            <p>{t("verify.thisDevice")}</p>
+            <button type="button" className="btn small" onClick={() => void verifyThisDevice()}>
+              {t("verify.otherDevice")}
+            </button>{" "}
+            <button type="button" className="btn small" onClick={() => setDialog("security")}>
+              {t("backup.enterKey")}
+            </button>
+          </div>
+        )}
         {notifMsg && (
           <p className="banner" role="status">
             {notifMsg}{" "}
@@ -183,7 +241,7 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
         )}
       </div>
       {room ? (
-        <RoomView key={room.roomId} client={client} room={room} version={version} onBack={() => navigate(null)} onSettings={() => setDialog("settings")} announce={setAnnouncement} />
+        <RoomView key={room.roomId} client={client} room={room} version={version} onBack={() => navigate(null)} onSettings={() => setDialog("settings")} announce={setAnnouncement} onVerify={(u) => void verifyUser(u, room.roomId)} />
       ) : (
         <main className="room-view empty-room" id="main" aria-label={t("app.name")}>
           <p>{ready ? t("room.none") : t("app.syncing")}</p>
@@ -195,6 +253,15 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
       {dialog === "newChat" && <NewChatDialog client={client} onClose={() => setDialog(null)} onOpened={(id) => (setDialog(null), navigate(id))} />}
       {dialog === "newGroup" && <NewGroupDialog client={client} onClose={() => setDialog(null)} onOpened={(id) => (setDialog(null), navigate(id))} />}
       {dialog === "profile" && <ProfileDialog client={client} onClose={() => setDialog(null)} />}
+      {dialog === "security" && <BackupDialog client={client} onClose={() => setDialog(null)} />}
+      {(outgoing ?? incoming) && (
+        <VerificationDialog
+          key={(outgoing ?? incoming)!.transactionId ?? "verification"}
+          client={client}
+          request={(outgoing ?? incoming)!}
+          onClose={() => (outgoing ? setOutgoing(null) : setIncoming(null))}
+        />
+      )}
       {dialog === "settings" && room && <RoomSettingsDialog client={client} room={room} onClose={() => setDialog(null)} onLeft={() => (setDialog(null), navigate(null))} />}
     </div>
   );

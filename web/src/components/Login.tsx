@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { rememberSignInPassword } from "../crypto";
 import { t } from "../i18n";
 import { defaultBaseUrl, login, type Session } from "../matrix";
 
@@ -14,7 +15,9 @@ export function Login({ notice, onLoggedIn }: { notice: string | null; onLoggedI
     setBusy(true);
     setError(null);
     try {
-      onLoggedIn(await login(server.replace(/\/$/, ""), username, password));
+      const session = await login(server.replace(/\/$/, ""), username, password);
+      rememberSignInPassword(password);
+      onLoggedIn(session);
     } catch (err: any) {
       if (err?.errcode === "M_FORBIDDEN" || err?.httpStatus === 403) setError(t("login.failed"));
       else if (err?.errcode === "M_LIMIT_EXCEEDED" || err?.httpStatus === 429) setError(t("login.rateLimited"));

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import type { MatrixClient } from "matrix-js-sdk";
-import { mediaBlobUrl } from "../matrix";
+import { contentBlobUrl, mediaBlobUrl } from "../matrix";
 import { formatSize, t } from "../i18n";
 import { Icon } from "./Icons";
 import { audioDetails, formatDuration, normaliseWaveform } from "../lib/voice";
@@ -22,6 +22,28 @@ export function useMxc(client: MatrixClient, mxc: string | undefined | null, thu
       live = false;
     };
   }, [client, mxc, tw, th]);
+  return { url, error };
+}
+
+/** Like useMxc, for a message's media (plain or an encrypted attachment). */
+export function useContentMedia(client: MatrixClient, content: Record<string, any>, thumb?: { w: number; h: number }) {
+  const [url, setUrl] = useState<string | null>(null);
+  const [error, setError] = useState(false);
+  const source = content.file?.url ?? content.url;
+  const tw = thumb?.w;
+  const th = thumb?.h;
+  useEffect(() => {
+    setUrl(null);
+    setError(false);
+    if (typeof source !== "string" || !source.startsWith("mxc://")) return;
+    let live = true;
+    contentBlobUrl(client, content, tw && th ? { w: tw, h: th } : undefined)
+      .then((u) => live && setUrl(u))
+      .catch(() => live && setError(true));
+    return () => {
+      live = false;
+    };
+  }, [client, source, tw, th]);
   return { url, error };
 }
 
@@ -54,7 +76,7 @@ export function Avatar({ client, mxc, name, id, size = 40 }: { client: MatrixCli
 }
 
 export function ImageMessage({ client, content, onOpen }: { client: MatrixClient; content: Record<string, any>; onOpen: (url: string, name: string) => void }) {
-  const { url, error } = useMxc(client, content.url, { w: 640, h: 480 });
+  const { url, error } = useContentMedia(client, content, { w: 640, h: 480 });
   const w = content.info?.w;
   const h = content.info?.h;
   const ratio = w && h ? `${w} / ${h}` : undefined;
@@ -66,7 +88,7 @@ export function ImageMessage({ client, content, onOpen }: { client: MatrixClient
       className="image-msg"
       style={{ aspectRatio: ratio }}
       aria-label={t("msg.openImage", { name })}
-      onClick={async () => onOpen(await mediaBlobUrl(client, content.url), name)}
+      onClick={async () => onOpen(await contentBlobUrl(client, content), name)}
       disabled={!url}
     >
       {url ? <img src={url} alt={name} /> : <span className="media-loading">{t("msg.loadingMedia")}</span>}
@@ -83,7 +105,7 @@ export function FileMessage({ client, content }: { client: MatrixClient; content
     setBusy(true);
     setError(false);
     try {
-      const url = await mediaBlobUrl(client, content.url);
+      const url = await contentBlobUrl(client, content);
       const a = document.createElement("a");
       a.href = url;
       a.download = name;
@@ -124,7 +146,7 @@ export function Waveform({ bars, progress }: { bars: number[]; progress: number 
 export function VoiceMessage({ client, content }: { client: MatrixClient; content: Record<string, any> }) {
   const { durationMs, waveform } = audioDetails(content);
   const bars = normaliseWaveform(waveform, 32);
-  const { url, error } = useMxc(client, content.url);
+  const { url, error } = useContentMedia(client, content);
   const audio = useRef<HTMLAudioElement>(null);
   const [playing, setPlaying] = useState(false);
   const [pos, setPos] = useState(0);

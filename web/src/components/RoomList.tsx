@@ -50,7 +50,7 @@ export function RoomList({ client, selected, onSelect }: { client: MatrixClient;
           let preview = t("list.noMessages");
           if (invited) preview = t("list.invitedBy", { name: inviterName });
           else if (last) {
-            const text = previewText(last.isRedacted() ? {} : last.getContent(), previewLabels());
+            const text = last.isDecryptionFailure() ? t("msg.undecryptable") : previewText(last.isRedacted() ? {} : last.getContent(), previewLabels());
             const sender = last.getSender() === me ? t("list.you") : direct ? "" : (room.getMember(last.getSender()!)?.name ?? last.getSender());
             preview = sender ? `${sender}: ${text}` : text;
           }

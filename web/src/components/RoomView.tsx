@@ -9,6 +9,8 @@ import { Avatar, FileMessage, ImageMessage, ImageViewer, VoiceMessage } from "./
 import { Composer, type VoiceRecording } from "./Composer";
 import { previewLabels } from "./RoomList";
 import { Icon } from "./Icons";
+import { useNewDevices, useUserVerified } from "./Security";
+import { encryptAttachment, type EncryptedFile } from "../lib/attachments";
 
 const QUICK_REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏", "✅"];
 
@@ -45,7 +47,7 @@ function MessageBody({ client, content, onOpenImage }: { client: MatrixClient; c
     case "m.video":
       return <FileMessage client={client} content={content} />;
     case "m.audio":
-      return isVoiceMessage(content) || content.url ? <VoiceMessage client={client} content={content} /> : <FileMessage client={client} content={content} />;
+      return isVoiceMessage(content) || content.url || content.file ? <VoiceMessage client={client} content={content} /> : <FileMessage client={client} content={content} />;
     case "m.text":
     case "m.notice":
     case "m.emote":
@@ -70,6 +72,7 @@ export function RoomView({
   onBack,
   onSettings,
   announce,
+  onVerify,
 }: {
   client: MatrixClient;
   room: Room;
@@ -77,6 +80,7 @@ export function RoomView({
   onBack: () => void;
   onSettings: () => void;
   announce: (text: string) => void;
+  onVerify: (userId: string) => void;
 }) {
   const me = client.getUserId()!;
   const [replyTo, setReplyTo] = useState<MatrixEvent | null>(null);
@@ -106,6 +110,10 @@ export function RoomView({
   const direct = isDirect(client, room);
   const name = roomName(client, room);
   const members = room.getJoinedMembers();
+  const encryptedRoom = room.hasEncryptionStateEvent();
+  const newDevices = useNewDevices(client, encryptedRoom ? members.map((m) => m.userId) : []);
+  const partner = direct ? (members.find((m) => m.userId !== me)?.userId ?? null) : null;
+  const partnerVerified = useUserVerified(client, encryptedRoom ? partner : null);
   const memberName = (id: string) => room.getMember(id)?.name ?? id;
   const canRedactOthers = mayDo(room, me, "redact");
   const canPaginate = room.getLiveTimeline().getPaginationToken(Direction.Backward) !== null;
@@ -244,7 +252,8 @@ export function RoomView({
     setReplyTo(null);
   };
 
-  const upload = async (file: Blob, name: string, type: string): Promise<string | null> => {
+  /** Uploads a file; in an encrypted room the file is encrypted first. Returns the content fields to send. */
+  const upload = async (file: Blob, name: string, type: string): Promise<{ url: string } | { file: EncryptedFile } | null> => {
     const max = await maxUploadBytes(client);
     if (max && file.size > max) {
       showError(t("upload.tooBig", { name, size: formatSize(file.size), max: formatSize(max) }));
@@ -254,13 +263,14 @@ export function RoomView({
     const abort = new AbortController();
     setUploads((u) => [...u, { id, name, loaded: 0, total: file.size, abort }]);
     try {
-      const res = await client.uploadContent(file, {
-        name,
-        type,
+      const encrypted = encryptedRoom ? await encryptAttachment(await file.arrayBuffer()) : null;
+      const res = await client.uploadContent(encrypted ? new Blob([encrypted.data], { type: "application/octet-stream" }) : file, {
+        name: encrypted ? "encrypted" : name,
+        type: encrypted ? "application/octet-stream" : type,
         abortController: abort,
         progressHandler: ({ loaded, total }) => setUploads((u) => u.map((x) => (x.id === id ? { ...x, loaded, total: total || x.total } : x))),
       });
-      return res.content_uri;
+      return encrypted ? { file: { ...encrypted.info, url: res.content_uri } } : { url: res.content_uri };
     } catch (e: any) {
       if (abort.signal.aborted || e?.name === "AbortError") showError(t("upload.cancelled"));
       else if (e?.errcode === "M_TOO_LARGE" || e?.httpStatus === 413) showError(t("upload.tooBig", { name, size: formatSize(file.size), max: max ? formatSize(max) : "?" }));
@@ -287,13 +297,13 @@ export function RoomView({
           /* not decodable: sent as image without dimensions */
         }
       }
-      const url = await upload(file, file.name, type);
-      if (!url) continue;
+      const media = await upload(file, file.name, type);
+      if (!media) continue;
       const content: Record<string, any> = {
         msgtype: isImage ? "m.image" : "m.file",
         body: file.name,
         filename: file.name,
-        url,
+        ...media,
         info: { mimetype: type, size: file.size, ...(dims ?? {}) },
       };
       if (reply) content["m.relates_to"] = { "m.in_reply_to": { event_id: reply.getId() } };
@@ -304,9 +314,15 @@ export function RoomView({
   const sendVoice = async (rec: VoiceRecording) => {
     const ext = rec.mimetype.includes("ogg") ? "ogg" : rec.mimetype.includes("mp4") ? "m4a" : "webm";
     const filename = `${t("msg.voice")}.${ext}`;
-    const url = await upload(rec.blob, filename, rec.mimetype);
-    if (!url) return;
-    sendContent(withReply(buildVoiceContent({ url, mimetype: rec.mimetype, size: rec.blob.size, durationMs: rec.durationMs, waveform: rec.waveform, body: t("msg.voice"), filename })));
+    const media = await upload(rec.blob, filename, rec.mimetype);
+    if (!media) return;
+    const voice = buildVoiceContent({ url: "url" in media ? media.url : media.file.url, mimetype: rec.mimetype, size: rec.blob.size, durationMs: rec.durationMs, waveform: rec.waveform, body: t("msg.voice"), filename });
+    if ("file" in media) {
+      // Encrypted room: the file (with its key) replaces the plain URL.
+      delete voice.url;
+      voice.file = media.file;
+    }
+    sendContent(withReply(voice));
     setReplyTo(null);
   };
 
@@ -447,7 +463,13 @@ export function RoomView({
                 <span className="reply-text">{previewText(replyEv.isRedacted() ? {} : (replyEv.replacingEvent()?.getContent()["m.new_content"] ?? replyEv.getOriginalContent()), previewLabels())}</span>
               </button>
             )}
-            {item.deleted ? <p className="msg-text muted">{t("msg.deleted")}</p> : <MessageBody client={client} content={item.content} onOpenImage={(url, n) => setViewer({ url, name: n })} />}
+            {item.deleted ? (
+              <p className="msg-text muted">{t("msg.deleted")}</p>
+            ) : ev.type === "m.room.encrypted" ? (
+              <p className={`msg-text muted ${ev.undecryptable ? "undecryptable" : "decrypting"}`}>
+                {ev.undecryptable ? t("msg.undecryptable") : t("msg.decrypting")}
+              </p>
+            ) : <MessageBody client={client} content={item.content} onOpenImage={(url, n) => setViewer({ url, name: n })} />}
             <div className="msg-meta">
               {item.edited && <span className="edited">({t("msg.edited")})</span>}
               <time dateTime={new Date(ev.ts).toISOString()} title={formatDateTime(ev.ts)}>
@@ -571,12 +593,41 @@ export function RoomView({
         <Avatar client={client} mxc={room.getMxcAvatarUrl() ?? (direct ? room.getAvatarFallbackMember()?.getMxcAvatarUrl() : undefined)} name={name} id={room.roomId} size={36} />
         <div className="room-title">
           <h2>{name}</h2>
-          <p className="muted">{topic || (direct ? t("list.direct") : t("room.members", { count: members.length }))}</p>
+          <p className="muted">
+            {encryptedRoom && (
+              <span className="e2e-badge" title={t("room.encrypted")}>
+                <Icon name="lock" size={14} /> <span className="sr-only">{t("room.encrypted")}</span>
+              </span>
+            )}
+            {topic || (direct ? t("list.direct") : t("room.members", { count: members.length }))}
+          </p>
         </div>
+        {partner && partnerVerified === false && (
+          <button type="button" className="btn icon" onClick={() => onVerify(partner)} aria-label={t("room.verifyUser", { name: memberName(partner) })} title={t("room.verifyUser", { name: memberName(partner) })}>
+            <Icon name="shield" />
+          </button>
+        )}
+        {partnerVerified && (
+          <span className="verified-badge" title={t("verify.verified")}>
+            <Icon name="shield" size={18} />
+            <span className="sr-only">{t("verify.verified")}</span>
+          </span>
+        )}
         <button type="button" className="btn icon" onClick={onSettings} aria-label={t("room.settings")} title={t("room.settings")}>
           <Icon name="settings" />
         </button>
       </header>
+      {newDevices.users.map((u) => (
+        <div key={u} className="banner new-device" role="status">
+          <p>{t("room.newDevice", { name: memberName(u) })}</p>
+          <button type="button" className="btn small" onClick={() => (newDevices.dismiss(u), onVerify(u))}>
+            {t("room.verifyUser", { name: memberName(u) })}
+          </button>{" "}
+          <button type="button" className="btn small" onClick={() => newDevices.dismiss(u)}>
+            {t("dialog.close")}
+          </button>
+        </div>
+      ))}
 
       <div className="timeline-wrap">
         <div className="timeline" ref={scroller} onScroll={onScroll} tabIndex={0} role="region" aria-label={t("room.timeline")}>

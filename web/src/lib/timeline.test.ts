@@ -129,3 +129,24 @@ describe("helpers", () => {
     expect(matchesFilter("x", "  ")).toBe(true);
   });
 });
+
+describe("encrypted events", () => {
+  const base = { sender: "@b:x", ts: 1000, redacted: false, status: null } as const;
+  it("shows a pending or undecryptable message as one placeholder item", () => {
+    const items = buildTimeline([{ ...base, id: "$1", type: "m.room.encrypted", content: {}, undecryptable: true }], { myUserId: "@a:x" });
+    const msgs = items.filter((i) => i.kind === "message");
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0].kind === "message" && msgs[0].event.undecryptable).toBe(true);
+  });
+  it("hides encrypted edits and reactions and verification requests", () => {
+    const items = buildTimeline(
+      [
+        { ...base, id: "$e", type: "m.room.encrypted", content: { "m.relates_to": { rel_type: "m.replace", event_id: "$1" } } },
+        { ...base, id: "$r", type: "m.room.encrypted", content: { "m.relates_to": { rel_type: "m.annotation", event_id: "$1", key: "👍" } } },
+        { ...base, id: "$v", type: "m.room.message", content: { msgtype: "m.key.verification.request", body: "x" } },
+      ],
+      { myUserId: "@a:x" },
+    );
+    expect(items.filter((i) => i.kind === "message")).toHaveLength(0);
+  });
+});

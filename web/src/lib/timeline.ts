@@ -16,6 +16,8 @@ export interface SimpleEvent {
   prevContent?: Record<string, any>;
   /** ID of the event this one redacts (m.room.redaction). */
   redacts?: string;
+  /** An encrypted event this device cannot decrypt (no key). Pending decryption has type m.room.encrypted without this. */
+  undecryptable?: boolean;
 }
 
 export interface Reaction {
@@ -78,9 +80,14 @@ export function sameDay(a: number, b: number): boolean {
 export function isShown(ev: SimpleEvent): boolean {
   if (ev.type === "m.room.message" || ev.type === "m.sticker") {
     const rel = relation(ev.content);
-    return rel.relType !== "m.replace";
+    // Verification requests in a DM are handled by the verification dialog, not shown as messages.
+    return rel.relType !== "m.replace" && ev.content.msgtype !== "m.key.verification.request";
   }
-  if (ev.type === "m.room.encrypted") return true;
+  // Not (yet) decrypted: shown as a placeholder, unless its cleartext relation says it is an edit or a reaction.
+  if (ev.type === "m.room.encrypted") {
+    const rel = relation(ev.content).relType;
+    return rel !== "m.replace" && rel !== "m.annotation";
+  }
   if (ev.stateKey !== undefined && SHOWN_STATE.has(ev.type)) {
     if (ev.type === "m.room.member") {
       // Hide pure profile changes and repeated joins.

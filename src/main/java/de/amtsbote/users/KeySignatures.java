@@ -58,9 +58,11 @@ public final class KeySignatures {
             }
         }
         if (!accepted.isEmpty()) {
-            // Signatures on another user's master key are only shown to the signer: the signer's list changed.
+            // The signer's list changed, and so did each signed user's: the signer's other devices must re-fetch the
+            // signed user's keys to see the new signature (it is only shown to the signer) and trust that user.
             Set<String> changed = new HashSet<>();
             changed.add(requester);
+            for (KeyStore.Signature s : accepted) changed.add(s.targetUserId());
             store.addSignatures(accepted, changed);
             deviceListChanged.accept(requester);
         }

@@ -241,6 +241,38 @@ class CrossSigningTest {
     }
 
     @Test
+    void signingAnotherUsersMasterKeyMakesTheSignerRefetchThem() throws Exception {
+        // Without this the signer's clients never re-query the signed user, so an emoji verification never shows
+        // that user as verified (matrix-js-sdk only learns the new signature from /keys/query).
+        String alice = s.userToken("sigchg");
+        String bob = s.userToken("sigchg-bob");
+        String me = s.userId("sigchg");
+        String bobId = s.userId("sigchg-bob");
+        ObjectNode create = Json.object();
+        create.putArray("invite").add(bobId);
+        String roomId = s.request("POST", V3 + "/createRoom", alice, create).json().get("room_id").asText();
+        String room = java.net.URLEncoder.encode(roomId, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(200, s.request("POST", V3 + "/join/" + room, bob, Json.object()).status());
+        Keys aliceKeys = Keys.create(me);
+        assertEquals(200, s.request("POST", V3 + "/keys/device_signing/upload", alice, aliceKeys.upload()).status());
+        Keys bobKeys = Keys.create(bobId);
+        assertEquals(200, s.request("POST", V3 + "/keys/device_signing/upload", bob, bobKeys.upload()).status());
+        String t0 = s.request("GET", V3 + "/sync?timeout=0", bob, null).json().get("next_batch").asText();
+
+        ObjectNode aliceMaster = aliceKeys.json("master", aliceKeys.master(), null);
+        bobKeys.userSigning().sign(aliceMaster, bobId, "ed25519:" + bobKeys.userSigning().publicKey);
+        ObjectNode body = Json.object();
+        body.putObject(me).set(aliceKeys.master().publicKey, aliceMaster);
+        assertEquals(0, s.request("POST", V3 + "/keys/signatures/upload", bob, body).json().path("failures").size());
+
+        String t1 = s.request("GET", V3 + "/sync?timeout=0", bob, null).json().get("next_batch").asText();
+        JsonNode c = s.request("GET", V3 + "/keys/changes?from=" + t0 + "&to=" + t1, bob, null).json();
+        List<String> changed = new ArrayList<>();
+        c.path("changed").forEach(n -> changed.add(n.asText()));
+        assertTrue(changed.contains(me), c.toString());
+    }
+
+    @Test
     void badSignaturesAreReportedPerKey() throws Exception {
         String alice = s.userToken("sigbad");
         String bob = s.userToken("sigbad-bob");
