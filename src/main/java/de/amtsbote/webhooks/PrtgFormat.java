@@ -18,7 +18,11 @@ final class PrtgFormat {
     private PrtgFormat() {}
 
     static HookMessage parse(Payload p) {
-        Map<String, String> f = p.isForm() ? p.form() : flatJson(p);
+        // PRTG sends its post body form-encoded unless told otherwise; a body without a content type counts
+        // as a form unless it looks like JSON.
+        boolean json = !p.isForm() && (p.contentType() != null && p.contentType().toLowerCase(Locale.ROOT).contains("json")
+                || p.text().stripLeading().startsWith("{"));
+        Map<String, String> f = json ? flatJson(p) : p.form();
         String sensor = f.getOrDefault("sensor", f.getOrDefault("name", "")).strip();
         String device = f.getOrDefault("device", "").strip();
         String status = f.getOrDefault("status", "").strip();

@@ -63,10 +63,12 @@ class WebhookHandlersTest {
         return b.toString();
     }
 
+    /** type null: no Content-Type header at all. */
     private static String post(TestServer s, Hook h, String body, String type) throws Exception {
-        var r = s.requestRaw("POST", h.path(), null, body, type);
-        assertEquals(200, r.status(), r.body());
-        return r.json().get("event_id").asText();
+        var r = s.requestBytes("POST", h.path(), null, body.getBytes(StandardCharsets.UTF_8), type);
+        String answer = new String(r.body(), StandardCharsets.UTF_8);
+        assertEquals(200, r.statusCode(), answer);
+        return Json.parse(answer).get("event_id").asText();
     }
 
     @ParameterizedTest
@@ -236,6 +238,25 @@ class WebhookHandlersTest {
             assertError(s.requestRaw("POST", h.path(), null, "{\"device\":{\"a\":1},\"status\":\"Down\"}", "application/json"),
                     400, "M_BAD_JSON");
             assertEquals(0, messages(s, admin, roomId).size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void prtgAcknowledgedGoesIntoTheOutageThread(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String admin = s.userToken("admin", true);
+            String roomId = room(s, admin);
+            Hook h = hook(s, admin, roomId, "prtg", "prtg");
+            String outage = post(s, h, prtgForm("Switch SW-Rathaus", "Port 12", "Down", "1 m", "No link", "02.12.2026 03:00:00"), FORM);
+            // A form body without a Content-Type header (as some PRTG versions send it) is read as form data.
+            String ack = post(s, h, prtgForm("Switch SW-Rathaus", "Port 12", "Down (Acknowledged)", "5 m", "Techniker informiert",
+                    "02.12.2026 03:04:00"), null);
+            List<JsonNode> msgs = messages(s, admin, roomId);
+            assertEquals(2, msgs.size());
+            assertEquals(ack, msgs.get(1).get("event_id").asText());
+            assertEquals(outage, msgs.get(1).get("content").at("/m.relates_to/event_id").asText());
+            assertTrue(msgs.get(1).get("content").get("body").asText().startsWith("[Down (Acknowledged)] Switch SW-Rathaus / Port 12"));
         }
     }
 }
