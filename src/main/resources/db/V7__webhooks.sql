@@ -18,3 +18,10 @@ CREATE TABLE webhook_open_alerts (
     outage_event_id  TEXT NOT NULL,
     PRIMARY KEY (hook_id, alert_key)
 );
+
+-- Bot accounts created by admins for scripts; their access tokens are the devices of the user.
+CREATE TABLE bot_users (
+    user_id     TEXT PRIMARY KEY,
+    created_by  TEXT NOT NULL,
+    created_ts  BIGINT NOT NULL
+);

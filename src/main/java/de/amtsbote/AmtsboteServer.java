@@ -158,6 +158,9 @@ public final class AmtsboteServer implements AutoCloseable {
                 System::currentTimeMillis);
         new de.amtsbote.admin.WebhookAdminHandlers(webhooks).register(router);
         new de.amtsbote.webhooks.WebhookHandlers(webhooks).register(router);
+        // Bot accounts for scripts: long-lived tokens issued and revoked by admins.
+        new de.amtsbote.admin.BotAdminHandlers(new de.amtsbote.users.BotAccounts(accounts,
+                new de.amtsbote.storage.jdbc.JdbcBotStore(db), System::currentTimeMillis)).register(router);
         // End-to-end encryption keys; a device-list change wakes the user and everyone sharing a room with them.
         java.util.function.Consumer<String> deviceListChanged = u -> {
             notifier.wake(u);
