@@ -85,6 +85,7 @@ public final class Webhooks {
 
     public void delete(String id) {
         if (!store.delete(id)) throw MatrixException.notFound("No such webhook");
+        hookLocks.remove(id);
     }
 
     /** Posts one delivery; returns the event id (the first one's for a retried delivery). */
@@ -113,7 +114,16 @@ public final class Webhooks {
         return post(hook, m);
     }
 
+    /** One delivery of a hook at a time, so two alerts of one key cannot both open a thread. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Object> hookLocks = new java.util.concurrent.ConcurrentHashMap<>();
+
     private String post(WebhookStore.Webhook hook, HookMessage m) {
+        synchronized (hookLocks.computeIfAbsent(hook.id(), k -> new Object())) {
+            return postLocked(hook, m);
+        }
+    }
+
+    private String postLocked(WebhookStore.Webhook hook, HookMessage m) {
         ObjectNode content = Json.object();
         content.put("msgtype", "m.notice");
         content.put("body", m.plain());
