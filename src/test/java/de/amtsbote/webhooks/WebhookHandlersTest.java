@@ -170,6 +170,33 @@ class WebhookHandlersTest {
             assertTrue(rc.get("body").asText().startsWith("[RESOLVED] InstanceDown"), rc.toString());
             assertEquals("m.thread", rc.at("/m.relates_to/rel_type").asText());
             assertEquals(outage, rc.at("/m.relates_to/event_id").asText());
+
+            // A group where one alert still fires and one has resolved: a problem message in the thread;
+            // the resolved one's thread is closed, the firing one's stays open for its recovery.
+            String fp3 = "1111222233334444";
+            String fp4 = "5555666677778888";
+            String second = post(s, h, Json.write(alertmanager("firing", alert("firing", "DiskFull", "nas01:9100", fp3, zero),
+                    alert("firing", "DiskFull", "nas02:9100", fp4, zero))), "application/json");
+            String mixed = post(s, h, Json.write(alertmanager("firing", alert("firing", "DiskFull", "nas01:9100", fp3, zero),
+                    alert("resolved", "DiskFull", "nas02:9100", fp4, end))), "application/json");
+            String last = post(s, h, Json.write(alertmanager("resolved", alert("resolved", "DiskFull", "nas01:9100", fp3,
+                    "2026-12-02T02:00:00Z"))), "application/json");
+            msgs = messages(s, admin, roomId);
+            assertEquals(5, msgs.size());
+            assertFalse(msgs.get(2).get("content").has("m.relates_to"));
+            assertEquals(mixed, msgs.get(3).get("event_id").asText());
+            assertTrue(msgs.get(3).get("content").get("body").asText().startsWith("[FIRING:1]"));
+            assertEquals(second, msgs.get(3).get("content").at("/m.relates_to/event_id").asText());
+            assertEquals(last, msgs.get(4).get("event_id").asText());
+            assertEquals(second, msgs.get(4).get("content").at("/m.relates_to/event_id").asText());
+
+            assertError(s.requestRaw("POST", h.path(), null, Json.write(firing.deepCopy().put("version", "3")), "application/json"),
+                    400, "M_BAD_JSON");
+            assertError(s.requestRaw("POST", h.path(), null, Json.write(firing.deepCopy().put("status", "pending")),
+                    "application/json"), 400, "M_BAD_JSON");
+            assertError(s.requestRaw("POST", h.path(), null, Json.write(alertmanager("firing")), "application/json"),
+                    400, "M_BAD_JSON");
+            assertEquals(5, messages(s, admin, roomId).size());
         }
     }
 
