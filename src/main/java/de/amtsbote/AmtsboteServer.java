@@ -152,6 +152,15 @@ public final class AmtsboteServer implements AutoCloseable {
                 new de.amtsbote.clientapi.NotificationHandlers(
                         new de.amtsbote.push.NotificationList(stores.events(), stores.receipts(), clientEvents)));
         for (Handlers h : handlers) h.register(router);
+        // Incoming webhooks (monitoring alerts posted by bot users): admin API and the public endpoint.
+        de.amtsbote.webhooks.Webhooks webhooks = new de.amtsbote.webhooks.Webhooks(
+                new de.amtsbote.storage.jdbc.JdbcWebhookStore(db), accounts, actions, config.publicBaseUrl(), 60,
+                System::currentTimeMillis);
+        new de.amtsbote.admin.WebhookAdminHandlers(webhooks).register(router);
+        new de.amtsbote.webhooks.WebhookHandlers(webhooks).register(router);
+        // Bot accounts for scripts: long-lived tokens issued and revoked by admins.
+        new de.amtsbote.admin.BotAdminHandlers(new de.amtsbote.users.BotAccounts(accounts,
+                new de.amtsbote.storage.jdbc.JdbcBotStore(db), System::currentTimeMillis)).register(router);
         // End-to-end encryption keys; a device-list change wakes the user and everyone sharing a room with them.
         java.util.function.Consumer<String> deviceListChanged = u -> {
             notifier.wake(u);

@@ -104,7 +104,7 @@ public final class HttpServer implements AutoCloseable {
             // Parsing code below the handlers (identifiers, numbers, canonical JSON) reports bad input this
             // way when a handler forgot to map it: the client's fault, so 400, not 500. One log line in case
             // it was a bug after all; the message stays in the log, the client gets a generic one.
-            LOG.warning(() -> "request refused as invalid: " + method + " " + path + ": " + e);
+            LOG.warning(() -> "request refused as invalid: " + method + " " + loggable(path) + ": " + e);
             boolean hasBody = method.equals("POST") || method.equals("PUT");
             resp = Resp.json(400, error(hasBody ? "M_BAD_JSON" : "M_INVALID_PARAM", "The request has an invalid value"));
         } catch (Throwable t) {
@@ -112,14 +112,14 @@ public final class HttpServer implements AutoCloseable {
             if (broken != null) {
                 resp = Resp.json(broken.status(), broken.body());
             } else {
-                LOG.log(Level.SEVERE, "request failed: " + method + " " + path, t);
+                LOG.log(Level.SEVERE, "request failed: " + method + " " + loggable(path), t);
                 resp = Resp.json(500, error("M_UNKNOWN", "Internal server error"));
             }
         }
         if (broken != null) {
             // One quiet line: anyone can send these without a token; a stack trace each would flood the log.
             String reason = broken.getMessage();
-            LOG.fine(() -> "broken request: " + method + " " + path + ": " + reason);
+            LOG.fine(() -> "broken request: " + method + " " + loggable(path) + ": " + reason);
             resp.header("Connection", "close");
         } else if (resp.status >= 400 && !method.equals("GET") && !method.equals("HEAD")) {
             drainBody(request);
@@ -268,5 +268,10 @@ public final class HttpServer implements AutoCloseable {
     public void close() throws Exception {
         server.stop();
         requests.shutdownNow();
+    }
+
+    /** A request path fit for the log: a webhook URL's last segment is its secret, so it is masked. */
+    static String loggable(String path) {
+        return path.startsWith("/_amtsbote/hooks/") ? path.replaceFirst("/[^/]*$", "/***") : path;
     }
 }

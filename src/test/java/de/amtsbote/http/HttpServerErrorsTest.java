@@ -96,4 +96,10 @@ class HttpServerErrorsTest {
         expect("GET", "/nothing/here", 404, "M_UNRECOGNIZED");
         expect("PUT", "/boom/runtime", 405, "M_UNRECOGNIZED");
     }
+
+    @Test
+    void webhookSecretsStayOutOfTheLog() {
+        assertEquals("/_amtsbote/hooks/v1/h1/***", HttpServer.loggable("/_amtsbote/hooks/v1/h1/s3cr3t"));
+        assertEquals("/_matrix/client/v3/sync", HttpServer.loggable("/_matrix/client/v3/sync"));
+    }
 }

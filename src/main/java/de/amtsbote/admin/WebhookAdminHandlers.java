@@ -1,0 +1,60 @@
+package de.amtsbote.admin;
+
+import static de.amtsbote.http.Router.Auth.USER;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.amtsbote.clientapi.Handlers;
+import de.amtsbote.clientapi.JsonFields;
+import de.amtsbote.http.MatrixException;
+import de.amtsbote.http.Req;
+import de.amtsbote.http.Router;
+import de.amtsbote.storage.WebhookStore;
+import de.amtsbote.util.Json;
+import de.amtsbote.webhooks.Webhooks;
+
+/** Admin API for incoming webhooks: create (the secret URL is shown only here), list, delete. */
+public final class WebhookAdminHandlers implements Handlers {
+    private static final String BASE = "/_amtsbote/admin/v1/webhooks";
+    private final Webhooks webhooks;
+
+    public WebhookAdminHandlers(Webhooks webhooks) { this.webhooks = webhooks; }
+
+    private static void requireAdmin(Req req) {
+        if (!req.session().admin()) throw MatrixException.forbidden("Only server administrators may do this");
+    }
+
+    private static ObjectNode describe(ObjectNode o, WebhookStore.Webhook h) {
+        o.put("id", h.id());
+        o.put("room_id", h.roomId());
+        o.put("name", h.name());
+        o.put("format", h.format());
+        o.put("bot_user", h.botUserId());
+        o.put("created_by", h.createdBy());
+        o.put("created_ts", h.createdTs());
+        return o;
+    }
+
+    @Override
+    public void register(Router r) {
+        r.add("POST", BASE, USER, req -> {
+            requireAdmin(req);
+            ObjectNode body = req.json();
+            Webhooks.Created c = webhooks.create(req.userId(), JsonFields.string(body, "room_id"),
+                    JsonFields.string(body, "name"), JsonFields.string(body, "format"), JsonFields.string(body, "bot_user"));
+            return describe(Json.object(), c.hook()).put("url", c.url());
+        });
+        r.add("GET", BASE, USER, req -> {
+            requireAdmin(req);
+            ObjectNode out = Json.object();
+            ArrayNode list = out.putArray("webhooks");
+            for (WebhookStore.Webhook h : webhooks.list()) describe(list.addObject(), h);
+            return out;
+        });
+        r.add("DELETE", BASE + "/{id}", USER, req -> {
+            requireAdmin(req);
+            webhooks.delete(req.path("id"));
+            return Json.object();
+        });
+    }
+}
