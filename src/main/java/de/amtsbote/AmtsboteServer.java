@@ -99,7 +99,8 @@ public final class AmtsboteServer implements AutoCloseable {
         UnreadCounts unread = new UnreadCounts(stores.events(), stores.receipts(), rooms::streamPos);
         rooms.onNotificationsCommitted(unread::added);
         de.amtsbote.push.Pushers pushers = new de.amtsbote.push.Pushers(
-                new de.amtsbote.storage.jdbc.JdbcPusherStore(db), stores.accounts());
+                new de.amtsbote.storage.jdbc.JdbcPusherStore(db), stores.accounts(),
+                new de.amtsbote.push.PushTargets(config.push().allowInternalGateways()));
         accounts.onSessionsRevoked(pushers::sessionsRevoked);
         this.pushGateway = new de.amtsbote.push.PushGatewayClient(pushers, rooms::room, notificationPolicy,
                 userId -> {

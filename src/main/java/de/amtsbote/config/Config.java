@@ -17,7 +17,8 @@ public record Config(
         Media media,
         Limits limits,
         Path signingKeyPath,
-        Encryption encryption) {
+        Encryption encryption,
+        Push push) {
 
     /** type is "sqlite" (path used) or "postgresql" (url, user, password used). */
     public record Database(String type, Path path, String url, String user, String password, int poolSize) {
@@ -38,6 +39,9 @@ public record Config(
      * @param usersMayEnable whether room members with enough power may switch it on later (or ask for it at
      *                       creation when the policy does not); once on it cannot be switched off (Matrix rule)
      */
+    /** Push delivery. allowInternalGateways: pushes may go to addresses in the server's own network. */
+    public record Push(boolean allowInternalGateways) {}
+
     public record Encryption(NewRooms newRooms, boolean usersMayEnable) {
         public enum NewRooms { OFF, PRIVATE, ALL }
     }

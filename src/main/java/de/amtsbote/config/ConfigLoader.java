@@ -22,12 +22,13 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
             "", Set.of("server_name", "public_baseurl", "listen", "database", "media", "limits", "signing_key_path",
-                    "encryption"),
+                    "encryption", "push"),
             "listen", Set.of("address", "port"),
             "database", Set.of("type", "path", "url", "user", "password", "pool_size"),
             "media", Set.of("path", "max_upload_bytes"),
             "limits", Set.of("login_attempts_per_minute", "max_request_body_bytes", "max_sync_timeout_ms"),
-            "encryption", Set.of("new_rooms", "users_may_enable"));
+            "encryption", Set.of("new_rooms", "users_may_enable"),
+            "push", Set.of("allow_internal_gateways"));
 
     private final List<String> problems = new java.util.ArrayList<>();
     private final Path baseDir;
@@ -138,7 +139,8 @@ public final class ConfigLoader {
                 bool(encryption, "encryption", "users_may_enable", true));
 
         return new Config(serverName, baseUrl, address, port, database, mediaConfig, limitsConfig,
-                path(root, "", "signing_key_path", "./data/signing.key"), encryptionConfig);
+                path(root, "", "signing_key_path", "./data/signing.key"), encryptionConfig,
+                new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)));
     }
 
     private void checkKeys(String section, Map<?, ?> map) {

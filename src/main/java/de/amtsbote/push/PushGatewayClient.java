@@ -239,6 +239,15 @@ public final class PushGatewayClient implements AutoCloseable {
     }
 
     private Outcome post(Pusher p, ObjectNode body) throws InterruptedException {
+        String target = p.data().path(Pushers.WEB_PUSH_APP_ID.equals(p.appId()) ? "endpoint" : "url").asText("");
+        try {
+            if (!pushers.targets().mayDeliverTo(URI.create(target))) {
+                LOG.warning(() -> "push to " + p.userId() + "'s pusher not sent: its address is in the server's own network");
+                return Outcome.GIVE_UP;
+            }
+        } catch (IllegalArgumentException e) {
+            return Outcome.GIVE_UP;
+        }
         if (Pushers.WEB_PUSH_APP_ID.equals(p.appId())) {
             WebPushSender sender = webPush;
             return sender == null ? Outcome.GIVE_UP : sender.send(p, body);

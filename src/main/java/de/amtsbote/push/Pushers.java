@@ -41,10 +41,16 @@ public final class Pushers {
     private final AccountStore accounts;
     private final ConcurrentHashMap<String, List<Pusher>> byUser = new ConcurrentHashMap<>();
 
-    public Pushers(PusherStore store, AccountStore accounts) {
+    private final PushTargets targets;
+
+    public Pushers(PusherStore store, AccountStore accounts, PushTargets targets) {
         this.store = store;
         this.accounts = accounts;
+        this.targets = targets;
     }
+
+    /** Where pushes may be delivered (the administrator's rule). */
+    public PushTargets targets() { return targets; }
 
     /** GET /pushers. */
     public ObjectNode list(String userId) {
@@ -139,7 +145,7 @@ public final class Pushers {
     }
 
     /** An http pusher's data.url: http(s), a host, and the gateway's notify path. */
-    private static void checkUrl(JsonNode url) {
+    private void checkUrl(JsonNode url) {
         if (url == null || url.isNull()) throw MatrixException.missingParam("'data.url' is required for http pushers");
         if (!url.isTextual()) throw MatrixException.invalidParam("'data.url' must be a string");
         URI uri;
@@ -153,13 +159,14 @@ public final class Pushers {
                 || uri.getRawFragment() != null || uri.getPath() == null || !uri.getPath().endsWith(NOTIFY_PATH)) {
             throw MatrixException.invalidParam("'data.url' must be an http(s) URL ending in " + NOTIFY_PATH);
         }
+        targets.checkAtSetup(uri, "data.url");
     }
 
     /**
      * A web pusher's subscription: an https endpoint (http only to this machine, for tests and development)
      * equal to the pushkey, the browser's P-256 key and its 16-byte auth secret, both base64url.
      */
-    private static void checkWebPushSubscription(String pushkey, ObjectNode data) {
+    private void checkWebPushSubscription(String pushkey, ObjectNode data) {
         String endpoint = requiredString(data, "endpoint");
         if (!endpoint.equals(pushkey)) throw MatrixException.invalidParam("'pushkey' must be the subscription's endpoint");
         URI uri;
@@ -174,6 +181,7 @@ public final class Pushers {
                 || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
             throw MatrixException.invalidParam("'data.endpoint' must be an https URL");
         }
+        targets.checkAtSetup(uri, "data.endpoint");
         byte[] p256dh = base64Url(requiredString(data, "p256dh"), "p256dh");
         try {
             P256.publicKey(p256dh);

@@ -12,6 +12,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** GET /pushers and POST /pushers/set: create, replace, delete, append, and the errors for bad input. */
 class PusherHandlersTest {
+    /** The fake gateways of these tests run on this machine, which a default server refuses. */
+    static final String LOCAL_GATEWAYS = "push:\n  allow_internal_gateways: true\n";
+
     private static final String C = "/_matrix/client/v3";
     private static final String URL = "https://push.example.org/_matrix/push/v1/notify";
 
@@ -31,7 +34,7 @@ class PusherHandlersTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void setListReplaceDelete(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db)) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS)) {
             String alice = s.userToken("alice");
             assertEquals(0, list(s, alice).size());
             var set = s.request("POST", C + "/pushers/set", alice, pusher("de.app", "key1", URL).put("profile_tag", "t"));
@@ -68,7 +71,7 @@ class PusherHandlersTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void appendDecidesWhetherOtherUsersKeepTheirPusher(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db)) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS)) {
             String alice = s.userToken("alice");
             String bob = s.userToken("bob");
             s.request("POST", C + "/pushers/set", alice, pusher("de.app", "shared", URL));
@@ -92,7 +95,7 @@ class PusherHandlersTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void signingOutRemovesTheDevicesPushers(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db)) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS)) {
             String phone = s.userToken("alice");
             String laptop = s.login("alice");
             s.request("POST", C + "/pushers/set", phone, pusher("de.app", "phone", URL));
@@ -108,7 +111,7 @@ class PusherHandlersTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void badInputIsRefused(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db)) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS)) {
             String alice = s.userToken("alice");
             String set = C + "/pushers/set";
             ObjectNode noKind = pusher("de.app", "k", URL);
@@ -144,6 +147,25 @@ class PusherHandlersTest {
             assertError(s.request("POST", set, alice, pusher("de.app", "key20", URL)), 403, "M_FORBIDDEN");
             assertEquals(200, s.request("POST", set, alice, pusher("de.app", "key3", URL).put("lang", "en")).status());
             assertEquals(20, list(s, alice).size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void addressesInTheServersOwnNetworkAreRefusedByDefault(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String alice = s.userToken("alice");
+            for (String host : new String[] {"127.0.0.1:9", "localhost", "10.1.2.3", "192.168.0.5", "169.254.169.254",
+                    "[::1]", "[fd00::1]", "0.0.0.0"}) {
+                String url = "http://" + host + "/_matrix/push/v1/notify";
+                var r = s.request("POST", C + "/pushers/set", alice, pusher("de.app", "k-" + host, url));
+                assertError(r, 400, "M_INVALID_PARAM");
+            }
+            assertEquals(0, list(s, alice).size());
+            // A public gateway is fine (its name is resolved only when a push is sent).
+            var ok = s.request("POST", C + "/pushers/set", alice,
+                    pusher("de.app", "k", "https://push.example.org/_matrix/push/v1/notify"));
+            assertEquals(200, ok.status(), ok.body());
         }
     }
 }

@@ -28,6 +28,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * /_matrix/push/v1/notify for messages that notify a user with a pusher.
  */
 class PushDeliveryTest {
+    /** The fake gateways of these tests run on this machine, which a default server refuses. */
+    static final String LOCAL_GATEWAYS = "push:\n  allow_internal_gateways: true\n";
+
     private static final String C = "/_matrix/client/v3";
 
     private static String enc(String s) { return URLEncoder.encode(s, StandardCharsets.UTF_8); }
@@ -93,7 +96,7 @@ class PushDeliveryTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void eventIdOnlyCarriesNoContentAndCountsUnread(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db); FakeGateway gw = new FakeGateway()) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS); FakeGateway gw = new FakeGateway()) {
             String alice = s.userToken("alice");
             String bob = s.userToken("bob");
             String room = room(s, alice, bob, "Geheimer Raum");
@@ -133,7 +136,7 @@ class PushDeliveryTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void fullFormatCarriesTheEvent(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db); FakeGateway gw = new FakeGateway()) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS); FakeGateway gw = new FakeGateway()) {
             String alice = s.userToken("alice");
             String bob = s.userToken("bob");
             String room = room(s, alice, bob, "Dienstplan");
@@ -165,7 +168,7 @@ class PushDeliveryTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void rejectedPushkeyRemovesThePusher(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db); FakeGateway gw = new FakeGateway()) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS); FakeGateway gw = new FakeGateway()) {
             String alice = s.userToken("alice");
             String bob = s.userToken("bob");
             String room = room(s, alice, bob, "r");
@@ -196,7 +199,7 @@ class PushDeliveryTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void aHangingGatewayDoesNotSlowSending(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db); FakeGateway gw = new FakeGateway()) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS); FakeGateway gw = new FakeGateway()) {
             String alice = s.userToken("alice");
             String bob = s.userToken("bob");
             String room = room(s, alice, bob, "r");
@@ -236,7 +239,7 @@ class PushDeliveryTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void failedDeliveriesAreRetried(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db); FakeGateway gw = new FakeGateway()) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS); FakeGateway gw = new FakeGateway()) {
             s.server().pushGateway().useRetryDelays(Duration.ofMillis(20), Duration.ofMillis(100));
             String alice = s.userToken("alice");
             String bob = s.userToken("bob");

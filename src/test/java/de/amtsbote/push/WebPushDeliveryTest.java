@@ -37,6 +37,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * subscription's private key, as the browser would.
  */
 class WebPushDeliveryTest {
+    /** The fake gateways of these tests run on this machine, which a default server refuses. */
+    static final String LOCAL_GATEWAYS = "push:\n  allow_internal_gateways: true\n";
+
     private static final String C = "/_matrix/client/v3";
     private static final String VAPID_PATH = "/_amtsbote/client/v1/webpush/vapid_public_key";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -116,7 +119,7 @@ class WebPushDeliveryTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void theBrowserGetsAnEncryptedSignedPushWithIdsOnly(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db); FakePushService service = new FakePushService()) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS); FakePushService service = new FakePushService()) {
             s.server().pushGateway().useRetryDelays(Duration.ofMillis(20), Duration.ofMillis(100));
             String alice = s.userToken("alice");
             String bob = s.userToken("bob");
@@ -162,7 +165,7 @@ class WebPushDeliveryTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void anExpiredSubscriptionRemovesThePusher(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db); FakePushService service = new FakePushService()) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS); FakePushService service = new FakePushService()) {
             String alice = s.userToken("alice");
             String bob = s.userToken("bob");
             String roomId = room(s, alice, bob);
@@ -190,7 +193,7 @@ class WebPushDeliveryTest {
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
     void badSubscriptionsAreRefused(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db)) {
+        try (TestServer s = new TestServer(db, LOCAL_GATEWAYS)) {
             String bob = s.userToken("bob");
             Subscription sub = Subscription.create("https://push.example.net/push/x");
             // A web pusher needs no data.url: our own server is its gateway.
