@@ -4,6 +4,7 @@
 import { chromium } from "playwright-core";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { T, TX } from "./texts.mjs";
 
 const BASE = (process.env.AMTSBOTE_URL ?? "").replace(/\/$/, "");
 const ADMIN = process.env.AMTSBOTE_ADMIN_USER;
@@ -21,20 +22,6 @@ const ART = new URL("../test-artifacts/", import.meta.url).pathname;
 mkdirSync(ART, { recursive: true });
 const TIMEOUT = Number(process.env.E2E_TIMEOUT ?? 30000);
 
-function catalogue(file) {
-  const src = readFileSync(new URL(`../src/i18n/${file}`, import.meta.url), "utf8");
-  const out = {};
-  for (const m of src.matchAll(/^\s*"([\w.]+)":\s*"((?:[^"\\]|\\.)*)",?\s*$/gm)) out[m[1]] = JSON.parse(`"${m[2]}"`);
-  return out;
-}
-const CAT = { de: catalogue("de.ts"), en: catalogue("en.ts") };
-function T(lang, key, vars = {}) {
-  const s = CAT[lang][key] ?? CAT[lang][`${key}_other`];
-  if (s === undefined) throw new Error(`no text ${key}`);
-  return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-}
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-const TX = (lang, key) => new RegExp(esc(CAT[lang][key] ?? CAT[lang][`${key}_other`]).replace(/\\\{\w+\\\}/g, ".*"));
 
 async function api(path, { method = "GET", token, body } = {}) {
   const res = await fetch(BASE + path, {

@@ -5,6 +5,7 @@ import { chromium } from "playwright-core";
 import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { T, TX, esc } from "./texts.mjs";
 
 const BASE = (process.env.AMTSBOTE_URL ?? "").replace(/\/$/, "");
 const ADMIN = process.env.AMTSBOTE_ADMIN_USER;
@@ -18,22 +19,6 @@ const ART = new URL("../test-artifacts/", import.meta.url).pathname;
 mkdirSync(ART, { recursive: true });
 const HEADFUL_TIMEOUT = Number(process.env.E2E_TIMEOUT ?? 20000);
 
-// ---------- catalogues: read the same message texts the app uses ----------
-function catalogue(file) {
-  const src = readFileSync(new URL(`../src/i18n/${file}`, import.meta.url), "utf8");
-  const out = {};
-  for (const m of src.matchAll(/^\s*"([\w.]+)":\s*"((?:[^"\\]|\\.)*)",?\s*$/gm)) out[m[1]] = JSON.parse(`"${m[2]}"`);
-  return out;
-}
-const CAT = { de: catalogue("de.ts"), en: catalogue("en.ts") };
-function T(lang, key, vars = {}) {
-  let s = CAT[lang][key] ?? CAT[lang][`${key}_other`];
-  if (s === undefined) throw new Error(`no text ${key}`);
-  return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-}
-const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-/** Regex matching a catalogue text with its placeholders as wildcards. */
-const TX = (lang, key) => new RegExp(esc(CAT[lang][key] ?? CAT[lang][`${key}_other`]).replace(/\\\{\w+\\\}/g, ".*"));
 
 // ---------- server helpers ----------
 async function api(path, { method = "GET", token, body } = {}) {

@@ -21,30 +21,27 @@ class WebClientTest {
 
     @Test
     void browserTest() throws Exception {
-        assertTrue(WebClientTest.class.getResource("/webclient/index.html") != null,
-                "the web client was not built into the jar (built with -Dskip.web=true?)");
-        try (TestServer s = new TestServer(TestServer.Db.SQLITE, "", 10L * 1024 * 1024)) {
-            s.server().accounts().createUser("admin", "admin-password", true, "Admin");
-            int exit = NodeRunner.run(Path.of("web"), "web-e2e", Map.of(
-                    "AMTSBOTE_URL", s.baseUrl,
-                    "AMTSBOTE_ADMIN_USER", "admin",
-                    "AMTSBOTE_ADMIN_PASSWORD", "admin-password"), "npm", "run", "test:e2e");
-            assertEquals(0, exit, "web client browser test failed; screenshots in web/test-artifacts/");
-        }
+        runBrowserTest("web-e2e", "test:e2e", "web client browser test failed; screenshots in web/test-artifacts/");
     }
 
     /** End-to-end encryption in the browser: encrypted DM both ways, emoji verification, recovery key. */
     @Test
     void encryptionBrowserTest() throws Exception {
+        runBrowserTest("web-e2e-crypto", "test:e2e:crypto",
+                "web client encryption test failed; screenshots in web/test-artifacts/e2ee-*");
+    }
+
+    /** Runs an npm browser-test script against a fresh server (SQLite) that serves the built client. */
+    private static void runBrowserTest(String label, String script, String failure) throws Exception {
         assertTrue(WebClientTest.class.getResource("/webclient/index.html") != null,
                 "the web client was not built into the jar (built with -Dskip.web=true?)");
         try (TestServer s = new TestServer(TestServer.Db.SQLITE, "", 10L * 1024 * 1024)) {
             s.server().accounts().createUser("admin", "admin-password", true, "Admin");
-            int exit = NodeRunner.run(Path.of("web"), "web-e2e-crypto", Map.of(
+            int exit = NodeRunner.run(Path.of("web"), label, Map.of(
                     "AMTSBOTE_URL", s.baseUrl,
                     "AMTSBOTE_ADMIN_USER", "admin",
-                    "AMTSBOTE_ADMIN_PASSWORD", "admin-password"), "npm", "run", "test:e2e:crypto");
-            assertEquals(0, exit, "web client encryption test failed; screenshots in web/test-artifacts/e2ee-*");
+                    "AMTSBOTE_ADMIN_PASSWORD", "admin-password"), "npm", "run", script);
+            assertEquals(0, exit, failure);
         }
     }
 }
