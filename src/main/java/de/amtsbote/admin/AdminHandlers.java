@@ -1,6 +1,6 @@
 package de.amtsbote.admin;
 
-import static de.amtsbote.http.Router.Auth.USER;
+import static de.amtsbote.http.Router.Auth.ADMIN;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,14 +22,10 @@ public final class AdminHandlers implements Handlers {
 
     public AdminHandlers(Accounts accounts) { this.accounts = accounts; }
 
-    private static void requireAdmin(Req req) {
-        if (!req.session().admin()) throw MatrixException.forbidden("Only server administrators may do this");
-    }
 
     @Override
     public void register(Router r) {
-        r.add("POST", "/_amtsbote/admin/v1/users", USER, req -> {
-            requireAdmin(req);
+        r.add("POST", "/_amtsbote/admin/v1/users", ADMIN, req -> {
             ObjectNode body = req.json();
             Boolean admin = JsonFields.optBoolean(body, "admin");
             String userId = accounts.createUser(JsonFields.string(body, "username"), JsonFields.string(body, "password"),
@@ -38,8 +34,7 @@ public final class AdminHandlers implements Handlers {
             out.put("user_id", userId);
             return out;
         });
-        r.add("GET", "/_amtsbote/admin/v1/users", USER, req -> {
-            requireAdmin(req);
+        r.add("GET", "/_amtsbote/admin/v1/users", ADMIN, req -> {
             ObjectNode out = Json.object();
             ArrayNode list = out.putArray("users");
             for (AccountStore.User u : accounts.store().allUsers()) {

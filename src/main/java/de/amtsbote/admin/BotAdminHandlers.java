@@ -1,6 +1,6 @@
 package de.amtsbote.admin;
 
-import static de.amtsbote.http.Router.Auth.USER;
+import static de.amtsbote.http.Router.Auth.ADMIN;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,9 +20,6 @@ public final class BotAdminHandlers implements Handlers {
 
     public BotAdminHandlers(BotAccounts bots) { this.bots = bots; }
 
-    private static void requireAdmin(Req req) {
-        if (!req.session().admin()) throw MatrixException.forbidden("Only server administrators may do this");
-    }
 
     private static ObjectNode issued(BotAccounts.IssuedToken t) {
         return Json.object().put("user_id", t.userId()).put("device_id", t.deviceId()).put("access_token", t.accessToken());
@@ -30,14 +27,12 @@ public final class BotAdminHandlers implements Handlers {
 
     @Override
     public void register(Router r) {
-        r.add("POST", BASE, USER, req -> {
-            requireAdmin(req);
+        r.add("POST", BASE, ADMIN, req -> {
             ObjectNode body = req.json();
             return issued(bots.create(req.userId(), JsonFields.string(body, "username"),
                     JsonFields.optString(body, "displayname"), JsonFields.optString(body, "token_name")));
         });
-        r.add("GET", BASE, USER, req -> {
-            requireAdmin(req);
+        r.add("GET", BASE, ADMIN, req -> {
             ObjectNode out = Json.object();
             ArrayNode list = out.putArray("bots");
             for (BotAccounts.Bot b : bots.list()) {
@@ -51,13 +46,11 @@ public final class BotAdminHandlers implements Handlers {
             }
             return out;
         });
-        r.add("POST", BASE + "/{userId}/tokens", USER, req -> {
-            requireAdmin(req);
+        r.add("POST", BASE + "/{userId}/tokens", ADMIN, req -> {
             ObjectNode body = req.body().length == 0 ? Json.object() : req.json();
             return issued(bots.issue(req.path("userId"), JsonFields.optString(body, "name")));
         });
-        r.add("DELETE", BASE + "/{userId}/tokens/{deviceId}", USER, req -> {
-            requireAdmin(req);
+        r.add("DELETE", BASE + "/{userId}/tokens/{deviceId}", ADMIN, req -> {
             bots.revoke(req.path("userId"), req.path("deviceId"));
             return Json.object();
         });

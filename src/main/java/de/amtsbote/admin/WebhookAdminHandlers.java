@@ -1,6 +1,6 @@
 package de.amtsbote.admin;
 
-import static de.amtsbote.http.Router.Auth.USER;
+import static de.amtsbote.http.Router.Auth.ADMIN;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,9 +20,6 @@ public final class WebhookAdminHandlers implements Handlers {
 
     public WebhookAdminHandlers(Webhooks webhooks) { this.webhooks = webhooks; }
 
-    private static void requireAdmin(Req req) {
-        if (!req.session().admin()) throw MatrixException.forbidden("Only server administrators may do this");
-    }
 
     private static ObjectNode describe(ObjectNode o, WebhookStore.Webhook h) {
         o.put("id", h.id());
@@ -37,22 +34,19 @@ public final class WebhookAdminHandlers implements Handlers {
 
     @Override
     public void register(Router r) {
-        r.add("POST", BASE, USER, req -> {
-            requireAdmin(req);
+        r.add("POST", BASE, ADMIN, req -> {
             ObjectNode body = req.json();
             Webhooks.Created c = webhooks.create(req.userId(), JsonFields.string(body, "room_id"),
                     JsonFields.string(body, "name"), JsonFields.string(body, "format"), JsonFields.string(body, "bot_user"));
             return describe(Json.object(), c.hook()).put("url", c.url());
         });
-        r.add("GET", BASE, USER, req -> {
-            requireAdmin(req);
+        r.add("GET", BASE, ADMIN, req -> {
             ObjectNode out = Json.object();
             ArrayNode list = out.putArray("webhooks");
             for (WebhookStore.Webhook h : webhooks.list()) describe(list.addObject(), h);
             return out;
         });
-        r.add("DELETE", BASE + "/{id}", USER, req -> {
-            requireAdmin(req);
+        r.add("DELETE", BASE + "/{id}", ADMIN, req -> {
             webhooks.delete(req.path("id"));
             return Json.object();
         });

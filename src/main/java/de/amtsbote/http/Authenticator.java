@@ -7,4 +7,10 @@ public interface Authenticator {
 
     /** Told after each successfully authenticated request (device "last seen"); must be cheap. */
     default void seen(Session session, String remoteAddress) {}
+
+    /**
+     * Whether the user is a server admin now (not cached: admin routes must see a demotion at once).
+     * Nobody is, unless the implementation says so.
+     */
+    default boolean isAdminNow(String userId) { return false; }
 }

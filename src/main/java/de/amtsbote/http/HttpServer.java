@@ -160,7 +160,7 @@ public final class HttpServer implements AutoCloseable {
         if (entry.auth() != Router.Auth.NONE) {
             String token = accessToken(request, req);
             if (token == null) {
-                if (entry.auth() == Router.Auth.USER) {
+                if (entry.auth() == Router.Auth.USER || entry.auth() == Router.Auth.ADMIN) {
                     throw new MatrixException(401, "M_MISSING_TOKEN", "Missing access token");
                 }
             } else {
@@ -172,6 +172,9 @@ public final class HttpServer implements AutoCloseable {
                 }
                 req.setSession(s);
                 auth.seen(s, req.remoteAddress());
+                if (entry.auth() == Router.Auth.ADMIN && !auth.isAdminNow(s.userId())) {
+                    throw MatrixException.forbidden("Only server administrators may do this");
+                }
             }
         }
         Object result = entry.route().handle(req);

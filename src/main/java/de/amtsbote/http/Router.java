@@ -11,7 +11,11 @@ import java.util.Map;
  * percent-decoded segment (room ids, event ids and aliases arrive percent-encoded).
  */
 public final class Router {
-    public enum Auth { NONE, USER, OPTIONAL }
+    /**
+     * Who may call a route. ADMIN: a signed-in user who is a server admin at this moment (read fresh from the
+     * account, not the cached session, so an admin demoted while signed in loses access at once).
+     */
+    public enum Auth { NONE, USER, OPTIONAL, ADMIN }
 
     public record Entry(String method, String[] segments, Auth auth, Route route, String pattern) {}
 

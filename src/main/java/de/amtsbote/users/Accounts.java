@@ -115,6 +115,11 @@ public final class Accounts implements Authenticator {
     }
 
     @Override
+    public boolean isAdminNow(String userId) {
+        return store.user(userId).map(u -> u.admin() && !u.deactivated()).orElse(false);
+    }
+
+    @Override
     public void seen(Session session, String remoteAddress) {
         activity.record(session.userId(), session.deviceId(), remoteAddress);
     }
