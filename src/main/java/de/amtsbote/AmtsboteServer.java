@@ -65,11 +65,17 @@ public final class AmtsboteServer implements AutoCloseable {
     private final PushNotificationPolicy notificationPolicy;
     /** Delivers push notifications to the push gateways of the users' pushers. */
     private final de.amtsbote.push.PushGatewayClient pushGateway;
+    /** The hash-chained audit log of admin acts. */
+    private final de.amtsbote.admin.AuditLog auditLog;
 
     public AmtsboteServer(Config config) {
         this.config = config;
         this.db = Database.open(config.database());
         this.stores = Stores.of(db);
+        long startedMs = System.currentTimeMillis();
+        // Audit log of admin acts (append-only, hash-chained): every admin handler records through it.
+        this.auditLog = new de.amtsbote.admin.AuditLog(new de.amtsbote.storage.jdbc.JdbcAuditStore(db), System::currentTimeMillis);
+        de.amtsbote.admin.AdminAudit audit = auditLog;
         ServerSigningKey signingKey = loadOrCreateKey(config);
         Notifier notifier = new Notifier();
         this.accounts = new Accounts(stores.accounts(), config.serverName(), config.limits().loginAttemptsPerMinute());
@@ -133,7 +139,7 @@ public final class AmtsboteServer implements AutoCloseable {
         List<Handlers> handlers = List.of(
                 new DiscoveryHandlers(config.publicBaseUrl()),
                 new AccountHandlers(accounts, uia),
-                new AdminHandlers(accounts),
+                new AdminHandlers(accounts, audit),
                 // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
                 new MediaHandlers(media, false),
                 new RoomHandlers(actions, new RoomCreator(actions), clientEvents, timeline).hidingIgnoredUsers(ignoredUsers::of),
@@ -157,11 +163,17 @@ public final class AmtsboteServer implements AutoCloseable {
         de.amtsbote.webhooks.Webhooks webhooks = new de.amtsbote.webhooks.Webhooks(
                 new de.amtsbote.storage.jdbc.JdbcWebhookStore(db), accounts, actions, config.publicBaseUrl(), 60,
                 System::currentTimeMillis);
-        new de.amtsbote.admin.WebhookAdminHandlers(webhooks).register(router);
+        new de.amtsbote.admin.WebhookAdminHandlers(webhooks, audit).register(router);
         new de.amtsbote.webhooks.WebhookHandlers(webhooks).register(router);
         // Bot accounts for scripts: long-lived tokens issued and revoked by admins.
         new de.amtsbote.admin.BotAdminHandlers(new de.amtsbote.users.BotAccounts(accounts,
-                new de.amtsbote.storage.jdbc.JdbcBotStore(db), System::currentTimeMillis)).register(router);
+                new de.amtsbote.storage.jdbc.JdbcBotStore(db), System::currentTimeMillis), audit).register(router);
+        // Audit log (list, export, verify) and server status in the admin API. The LDAP component shows its
+        // state on the status page with adminStatus.ldapStatus(...).
+        new de.amtsbote.admin.AuditHandlers(auditLog).register(router);
+        de.amtsbote.admin.StatusHandlers adminStatus = new de.amtsbote.admin.StatusHandlers(config.serverName(),
+                db.dialect(), new de.amtsbote.storage.jdbc.JdbcServerStatsStore(db), startedMs, System::currentTimeMillis);
+        adminStatus.register(router);
         // End-to-end encryption keys; a device-list change wakes the user and everyone sharing a room with them.
         java.util.function.Consumer<String> deviceListChanged = u -> {
             notifier.wake(u);
@@ -230,6 +242,8 @@ public final class AmtsboteServer implements AutoCloseable {
     public Accounts accounts() { return accounts; }
 
     public Stores stores() { return stores; }
+
+    public de.amtsbote.admin.AuditLog auditLog() { return auditLog; }
 
     public RoomService rooms() { return rooms; }
 

@@ -24,6 +24,7 @@ public final class Main {
             Usage:
               amtsbote serve [--config FILE]
               amtsbote user add NAME [--admin] [--displayname NAME] [--password-stdin | --password PW] [--config FILE]
+            """ + AuditCommand.USAGE + """
 
             FILE defaults to ./amtsbote.yaml and is created with commented defaults if missing.
             """;
@@ -57,6 +58,7 @@ public final class Main {
         return switch (args.getFirst()) {
             case "serve" -> serve(config, configFile);
             case "user" -> user(config, args.subList(1, args.size()));
+            case "audit" -> AuditCommand.run(config, args.subList(1, args.size()), System.out, System.err);
             default -> {
                 System.err.print(USAGE);
                 yield 2;
@@ -114,6 +116,9 @@ public final class Main {
         try (Database db = Database.open(config.database())) {
             Accounts accounts = new Accounts(Stores.of(db).accounts(), config.serverName(), 10);
             String userId = accounts.createUser(name, password, admin, displayname);
+            new de.amtsbote.admin.AuditLog(new de.amtsbote.storage.jdbc.JdbcAuditStore(db), System::currentTimeMillis)
+                    .recordSystem("cli", "user.create", userId,
+                            de.amtsbote.util.Json.object().put("admin", admin).put("displayname", displayname));
             System.out.println("Created " + (admin ? "admin " : "") + "account " + userId);
             return 0;
         } catch (MatrixException e) {

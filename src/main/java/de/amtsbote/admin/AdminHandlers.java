@@ -19,8 +19,12 @@ import de.amtsbote.util.Json;
  */
 public final class AdminHandlers implements Handlers {
     private final Accounts accounts;
+    private final AdminAudit audit;
 
-    public AdminHandlers(Accounts accounts) { this.accounts = accounts; }
+    public AdminHandlers(Accounts accounts, AdminAudit audit) {
+        this.accounts = accounts;
+        this.audit = audit;
+    }
 
 
     @Override
@@ -28,8 +32,11 @@ public final class AdminHandlers implements Handlers {
         r.add("POST", "/_amtsbote/admin/v1/users", ADMIN, req -> {
             ObjectNode body = req.json();
             Boolean admin = JsonFields.optBoolean(body, "admin");
+            String displayname = JsonFields.optString(body, "displayname");
             String userId = accounts.createUser(JsonFields.string(body, "username"), JsonFields.string(body, "password"),
-                    Boolean.TRUE.equals(admin), JsonFields.optString(body, "displayname"));
+                    Boolean.TRUE.equals(admin), displayname);
+            audit.record(req, "user.create", userId,
+                    Json.object().put("admin", Boolean.TRUE.equals(admin)).put("displayname", displayname));
             ObjectNode out = Json.object();
             out.put("user_id", userId);
             return out;
