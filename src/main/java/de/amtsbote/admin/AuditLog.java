@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  */
 public final class AuditLog implements AdminAudit {
     private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
-    private static final int APPEND_TRIES = 5;
+    private static final int APPEND_TRIES = 10;
     static final int MAX_PAGE = 1000;
 
     private final AuditStore store;
@@ -70,7 +70,7 @@ public final class AuditLog implements AdminAudit {
 
     private static void pause(int attempt) {
         try {
-            Thread.sleep(10L * attempt);
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 20L * attempt + 20));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

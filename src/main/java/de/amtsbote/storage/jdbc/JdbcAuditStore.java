@@ -2,6 +2,7 @@ package de.amtsbote.storage.jdbc;
 
 import de.amtsbote.storage.AuditStore;
 import de.amtsbote.storage.Database;
+import de.amtsbote.storage.WriteContext;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -9,6 +10,8 @@ import java.util.List;
 
 /** {@link AuditStore} in SQL that SQLite and PostgreSQL both accept. Only INSERT and SELECT, by design. */
 public final class JdbcAuditStore implements AuditStore {
+    /** Key of the PostgreSQL advisory lock that serialises appends across processes ("Audi" in ASCII). */
+    private static final long ADVISORY_LOCK = 0x41756469L;
     private static final String COLUMNS = "seq, ts, actor, ip, action, target, details, prev_hash, hash";
     private final Database db;
 
@@ -24,6 +27,7 @@ public final class JdbcAuditStore implements AuditStore {
         // On the single writer: within this process appends are serialised; the head is read in the same
         // transaction as the insert, and seq/prev_hash are unique, so another process can never fork the chain.
         return db.write(ctx -> {
+            claimHead(ctx);
             long lastSeq = 0;
             String prev = genesis;
             try (ResultSet rs = ctx.prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").executeQuery()) {
@@ -38,6 +42,19 @@ public final class JdbcAuditStore implements AuditStore {
                     seq, d.ts(), d.actor(), d.ip(), d.action(), d.target(), d.details(), prev, hash);
             return new Entry(seq, d.ts(), d.actor(), d.ip(), d.action(), d.target(), d.details(), prev, hash);
         });
+    }
+
+    /**
+     * Makes a second process (the CLI while the server runs) wait instead of clashing: PostgreSQL takes a lock
+     * held until this transaction ends; SQLite takes the database's write lock with a write that changes
+     * nothing, before reading the head (a deferred transaction that read first could not wait for the lock).
+     */
+    private void claimHead(WriteContext ctx) throws SQLException {
+        if (db.dialect() == Database.Dialect.POSTGRESQL) {
+            ctx.prepare("SELECT pg_advisory_xact_lock(" + ADVISORY_LOCK + ")").execute();
+        } else {
+            ctx.prepare("UPDATE audit_log SET seq = seq WHERE seq < 0").executeUpdate();
+        }
     }
 
     @Override
