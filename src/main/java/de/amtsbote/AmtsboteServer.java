@@ -67,6 +67,8 @@ public final class AmtsboteServer implements AutoCloseable {
     private final de.amtsbote.push.PushGatewayClient pushGateway;
     /** The hash-chained audit log of admin acts. */
     private final de.amtsbote.admin.AuditLog auditLog;
+    /** GET /_amtsbote/admin/v1/status; the LDAP component plugs its state in here. */
+    private final de.amtsbote.admin.StatusHandlers adminStatus;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -171,7 +173,7 @@ public final class AmtsboteServer implements AutoCloseable {
         // Audit log (list, export, verify) and server status in the admin API. The LDAP component shows its
         // state on the status page with adminStatus.ldapStatus(...).
         new de.amtsbote.admin.AuditHandlers(auditLog).register(router);
-        de.amtsbote.admin.StatusHandlers adminStatus = new de.amtsbote.admin.StatusHandlers(config.serverName(),
+        this.adminStatus = new de.amtsbote.admin.StatusHandlers(config.serverName(),
                 db.dialect(), new de.amtsbote.storage.jdbc.JdbcServerStatsStore(db), startedMs, System::currentTimeMillis);
         adminStatus.register(router);
         // End-to-end encryption keys; a device-list change wakes the user and everyone sharing a room with them.
@@ -244,6 +246,8 @@ public final class AmtsboteServer implements AutoCloseable {
     public Stores stores() { return stores; }
 
     public de.amtsbote.admin.AuditLog auditLog() { return auditLog; }
+
+    public de.amtsbote.admin.StatusHandlers adminStatus() { return adminStatus; }
 
     public RoomService rooms() { return rooms; }
 

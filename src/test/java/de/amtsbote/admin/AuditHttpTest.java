@@ -92,6 +92,31 @@ class AuditHttpTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void webhookCreateAndDeleteAreRecordedWithoutTheSecretUrl(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String admin = s.userToken("admin", true);
+            var room = s.request("POST", "/_matrix/client/v3/createRoom", admin, Json.object().put("name", "EDV"));
+            String roomId = room.json().get("room_id").asText();
+            var hook = s.request("POST", A + "/webhooks", admin, Json.object().put("room_id", roomId).put("name", "PRTG")
+                    .put("format", "prtg").put("bot_user", "prtg-bot"));
+            assertEquals(200, hook.status(), hook.body());
+            String id = hook.json().get("id").asText();
+            String url = hook.json().get("url").asText();
+            assertEquals(200, s.request("DELETE", A + "/webhooks/" + id, admin, null).status());
+
+            JsonNode list = entries(s, admin, "?target=" + id).get("entries");
+            assertEquals(List.of("webhook.delete", "webhook.create"), actions(list));
+            JsonNode details = list.get(1).get("details");
+            assertEquals(roomId, details.get("room_id").asText());
+            assertEquals("prtg", details.get("format").asText());
+            assertEquals(s.userId("admin"), list.get(1).get("actor").asText());
+            String secret = url.substring(url.lastIndexOf('/') + 1);
+            assertFalse(entries(s, admin, "").toString().contains(secret), "the hook's secret is not in the log");
+        }
+    }
+
     private static List<String> actions(JsonNode list) {
         List<String> out = new ArrayList<>();
         for (JsonNode e : list) out.add(e.get("action").asText());
