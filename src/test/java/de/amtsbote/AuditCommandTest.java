@@ -121,6 +121,43 @@ class AuditCommandTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void verifyAsAProcessReportsTheFirstBrokenLink(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            for (int i = 1; i <= 10; i++) {
+                s.server().auditLog().recordSystem("cli", "user.create", "@u" + i + ":test.local", Json.object().put("n", i));
+            }
+            java.nio.file.Path config = java.nio.file.Files.createTempFile("amtsbote", ".yaml");
+            java.nio.file.Files.writeString(config, configYaml(s));
+            Run ok = process("audit", "verify", "--config", config.toString());
+            assertEquals(0, ok.exit(), ok.err());
+            assertEquals("OK: 10 entries, chain intact", ok.out().strip());
+            AuditTamper.sql(s.server().stores().db(), AuditTamper.Kind.TARGET.sql);
+            Run broken = process("audit", "verify", "--config", config.toString());
+            assertEquals(1, broken.exit(), broken.err());
+            assertTrue(broken.out().startsWith("BROKEN at seq 7: hash mismatch"), broken.out());
+        }
+    }
+
+    /** Runs the command line in its own JVM, as ./amtsbote does (with the test class path instead of the jar). */
+    private static Run process(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "de.amtsbote.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out, err.get());
+    }
+
     /** The test server's database section, as a config file the command line reads. */
     private static String configYaml(TestServer s) {
         var d = s.server().config().database();

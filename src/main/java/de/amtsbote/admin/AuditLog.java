@@ -53,7 +53,7 @@ public final class AuditLog implements AdminAudit {
         for (int attempt = 1; ; attempt++) {
             try {
                 AuditStore.Entry e = store.append(draft, AuditChain.GENESIS, AuditChain::hash);
-                LOG.info(() -> "audit #" + e.seq() + " " + action + " by " + actor + " on " + target + " hash " + e.hash());
+                LOG.info(() -> "audit #" + e.seq() + " " + action + " by " + actor + " on " + (target == null ? "-" : target) + " hash " + e.hash());
                 return;
             } catch (StorageException | IllegalStateException e) {
                 // A clash on seq means another process (the CLI) appended at the same moment: retry on the new head.
