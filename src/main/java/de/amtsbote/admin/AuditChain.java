@@ -79,7 +79,8 @@ public final class AuditChain {
                 if (broken != null) continue;
                 String problem = problem(e, expected, prev);
                 if (problem != null) {
-                    broken = e.seq() != expected ? Math.min(expected, e.seq()) : e.seq();
+                    // A gap is reported at the first missing seq; anything else at the entry itself.
+                    broken = e.seq() > expected ? expected : e.seq();
                     reason = problem;
                 }
                 expected = e.seq() + 1;

@@ -39,7 +39,19 @@ public final class AuditLog implements AdminAudit {
 
     @Override
     public void record(Req req, String action, String target, ObjectNode details) {
-        append(req.userId(), req.remoteAddress(), action, target, details);
+        append(actorOf(req), req.remoteAddress(), action, target, details);
+    }
+
+    /**
+     * The signed-in admin; a request without a session (an endpoint authorised otherwise, e.g. by a shared
+     * secret) is recorded as "anonymous" rather than failing after its act.
+     */
+    private static String actorOf(Req req) {
+        try {
+            return req.userId();
+        } catch (de.amtsbote.http.MatrixException e) {
+            return "anonymous";
+        }
     }
 
     @Override

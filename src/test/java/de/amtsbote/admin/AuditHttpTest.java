@@ -35,6 +35,12 @@ class AuditHttpTest {
                 assertError(s.request("GET", A + path, bob, null), 403, "M_FORBIDDEN");
                 assertError(s.request("GET", A + path, null, null), 401, "M_MISSING_TOKEN");
             }
+            // An admin demoted while signed in loses access at once.
+            String carla = s.userToken("carla", true);
+            assertEquals(200, s.request("GET", A + "/audit/verify", carla, null).status());
+            AuditTamper.sql(s.server().stores().db(), "UPDATE users SET is_admin = 0 WHERE user_id = '" + s.userId("carla") + "'");
+            assertError(s.request("GET", A + "/audit", carla, null), 403, "M_FORBIDDEN");
+            assertError(s.request("GET", A + "/audit/export?format=csv", carla, null), 403, "M_FORBIDDEN");
             // A refused export is no export: nothing recorded.
             assertEquals(0, s.server().auditLog().verify().entries());
         }

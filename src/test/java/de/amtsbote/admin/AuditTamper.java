@@ -3,8 +3,8 @@ package de.amtsbote.admin;
 import de.amtsbote.storage.Database;
 
 /**
- * Test helper: changes the audit_log table behind the application's back, as an attacker with database access
- * would. The application itself has no update or delete for it.
+ * Test helper: changes the database behind the application's back, as an attacker (or a database admin) with
+ * direct access would; the application itself has no update or delete for the audit log.
  */
 public final class AuditTamper {
     private AuditTamper() {}
