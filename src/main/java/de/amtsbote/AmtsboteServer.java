@@ -65,9 +65,23 @@ public final class AmtsboteServer implements AutoCloseable {
     private final PushNotificationPolicy notificationPolicy;
     /** Delivers push notifications to the push gateways of the users' pushers. */
     private final de.amtsbote.push.PushGatewayClient pushGateway;
+    /** Outgoing rules: calls external services for matching messages on virtual threads. */
+    private final de.amtsbote.webhooks.OutgoingRules outgoingRules;
 
     public AmtsboteServer(Config config) {
         this.config = config;
+        // replaced by the audit log: a minimal stand-in that logs the action name only (no details).
+        de.amtsbote.admin.AdminAudit audit = new de.amtsbote.admin.AdminAudit() {
+            private final java.util.logging.Logger log = java.util.logging.Logger.getLogger("de.amtsbote.admin.audit");
+
+            @Override
+            public void record(de.amtsbote.http.Req req, String action, String target,
+                               com.fasterxml.jackson.databind.node.ObjectNode details) { log.info("admin act: " + action); }
+
+            @Override
+            public void recordSystem(String actor, String action, String target,
+                                     com.fasterxml.jackson.databind.node.ObjectNode details) { log.info("admin act: " + action); }
+        };
         this.db = Database.open(config.database());
         this.stores = Stores.of(db);
         ServerSigningKey signingKey = loadOrCreateKey(config);
@@ -153,15 +167,25 @@ public final class AmtsboteServer implements AutoCloseable {
                 new de.amtsbote.clientapi.NotificationHandlers(
                         new de.amtsbote.push.NotificationList(stores.events(), stores.receipts(), clientEvents)));
         for (Handlers h : handlers) h.register(router);
-        // Incoming webhooks (monitoring alerts posted by bot users): admin API and the public endpoint.
-        de.amtsbote.webhooks.Webhooks webhooks = new de.amtsbote.webhooks.Webhooks(
-                new de.amtsbote.storage.jdbc.JdbcWebhookStore(db), accounts, actions, config.publicBaseUrl(), 60,
+        // Incoming webhooks (monitoring alerts posted by bot users), outgoing rules (messages sent to external
+        // services, answers posted back) and their bot users; admin API and the public endpoint.
+        de.amtsbote.storage.WebhookStore webhookStore = new de.amtsbote.storage.jdbc.JdbcWebhookStore(db);
+        de.amtsbote.storage.OutgoingRuleStore ruleStore = new de.amtsbote.storage.jdbc.JdbcOutgoingRuleStore(db);
+        de.amtsbote.webhooks.IntegrationBots integrationBots = new de.amtsbote.webhooks.IntegrationBots(accounts, actions,
+                webhookStore, ruleStore, System::currentTimeMillis);
+        de.amtsbote.webhooks.Webhooks webhooks = new de.amtsbote.webhooks.Webhooks(webhookStore, integrationBots,
+                config.publicBaseUrl(), config.webhooks().deliveriesPerMinute(), config.webhooks().maxBodyBytes(),
                 System::currentTimeMillis);
-        new de.amtsbote.admin.WebhookAdminHandlers(webhooks).register(router);
+        new de.amtsbote.admin.WebhookAdminHandlers(webhooks, audit).register(router);
         new de.amtsbote.webhooks.WebhookHandlers(webhooks).register(router);
+        this.outgoingRules = new de.amtsbote.webhooks.OutgoingRules(ruleStore, integrationBots,
+                config.webhooks().allowInternalTargets(), config.webhooks().outgoingTimeoutMs(),
+                System::currentTimeMillis);
+        rooms.onEventCommitted(outgoingRules::eventCommitted);
+        new de.amtsbote.admin.RuleAdminHandlers(outgoingRules, audit).register(router);
         // Bot accounts for scripts: long-lived tokens issued and revoked by admins.
         new de.amtsbote.admin.BotAdminHandlers(new de.amtsbote.users.BotAccounts(accounts,
-                new de.amtsbote.storage.jdbc.JdbcBotStore(db), System::currentTimeMillis)).register(router);
+                new de.amtsbote.storage.jdbc.JdbcBotStore(db), System::currentTimeMillis), audit).register(router);
         // End-to-end encryption keys; a device-list change wakes the user and everyone sharing a room with them.
         java.util.function.Consumer<String> deviceListChanged = u -> {
             notifier.wake(u);
@@ -242,6 +266,7 @@ public final class AmtsboteServer implements AutoCloseable {
         http.close();
         typingExpiry.shutdownNow();
         pushGateway.close();
+        outgoingRules.close();
         db.close();
     }
 }

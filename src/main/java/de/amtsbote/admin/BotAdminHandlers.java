@@ -17,8 +17,12 @@ import de.amtsbote.util.Json;
 public final class BotAdminHandlers implements Handlers {
     private static final String BASE = "/_amtsbote/admin/v1/bots";
     private final BotAccounts bots;
+    private final AdminAudit audit;
 
-    public BotAdminHandlers(BotAccounts bots) { this.bots = bots; }
+    public BotAdminHandlers(BotAccounts bots, AdminAudit audit) {
+        this.bots = bots;
+        this.audit = audit;
+    }
 
 
     private static ObjectNode issued(BotAccounts.IssuedToken t) {
@@ -29,8 +33,11 @@ public final class BotAdminHandlers implements Handlers {
     public void register(Router r) {
         r.add("POST", BASE, ADMIN, req -> {
             ObjectNode body = req.json();
-            return issued(bots.create(req.userId(), JsonFields.string(body, "username"),
-                    JsonFields.optString(body, "displayname"), JsonFields.optString(body, "token_name")));
+            BotAccounts.IssuedToken t = bots.create(req.userId(), JsonFields.string(body, "username"),
+                    JsonFields.optString(body, "displayname"), JsonFields.optString(body, "token_name"));
+            // Details never carry the token itself.
+            audit.record(req, "bot.create", t.userId(), Json.object().put("device_id", t.deviceId()));
+            return issued(t);
         });
         r.add("GET", BASE, ADMIN, req -> {
             ObjectNode out = Json.object();
@@ -48,10 +55,13 @@ public final class BotAdminHandlers implements Handlers {
         });
         r.add("POST", BASE + "/{userId}/tokens", ADMIN, req -> {
             ObjectNode body = req.body().length == 0 ? Json.object() : req.json();
-            return issued(bots.issue(req.path("userId"), JsonFields.optString(body, "name")));
+            BotAccounts.IssuedToken t = bots.issue(req.path("userId"), JsonFields.optString(body, "name"));
+            audit.record(req, "bot.token.issue", t.userId(), Json.object().put("device_id", t.deviceId()));
+            return issued(t);
         });
         r.add("DELETE", BASE + "/{userId}/tokens/{deviceId}", ADMIN, req -> {
             bots.revoke(req.path("userId"), req.path("deviceId"));
+            audit.record(req, "bot.token.revoke", req.path("userId"), Json.object().put("device_id", req.path("deviceId")));
             return Json.object();
         });
     }

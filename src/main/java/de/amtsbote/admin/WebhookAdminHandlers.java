@@ -17,8 +17,12 @@ import de.amtsbote.webhooks.Webhooks;
 public final class WebhookAdminHandlers implements Handlers {
     private static final String BASE = "/_amtsbote/admin/v1/webhooks";
     private final Webhooks webhooks;
+    private final AdminAudit audit;
 
-    public WebhookAdminHandlers(Webhooks webhooks) { this.webhooks = webhooks; }
+    public WebhookAdminHandlers(Webhooks webhooks, AdminAudit audit) {
+        this.webhooks = webhooks;
+        this.audit = audit;
+    }
 
 
     private static ObjectNode describe(ObjectNode o, WebhookStore.Webhook h) {
@@ -38,6 +42,7 @@ public final class WebhookAdminHandlers implements Handlers {
             ObjectNode body = req.json();
             Webhooks.Created c = webhooks.create(req.userId(), JsonFields.string(body, "room_id"),
                     JsonFields.string(body, "name"), JsonFields.string(body, "format"), JsonFields.string(body, "bot_user"));
+            audit.record(req, "webhook.create", c.hook().id(), describe(Json.object(), c.hook()));
             return describe(Json.object(), c.hook()).put("url", c.url());
         });
         r.add("GET", BASE, ADMIN, req -> {
@@ -47,7 +52,8 @@ public final class WebhookAdminHandlers implements Handlers {
             return out;
         });
         r.add("DELETE", BASE + "/{id}", ADMIN, req -> {
-            webhooks.delete(req.path("id"));
+            WebhookStore.Webhook gone = webhooks.delete(req.path("id"));
+            audit.record(req, "webhook.delete", gone.id(), Json.object().put("room_id", gone.roomId()).put("name", gone.name()));
             return Json.object();
         });
     }

@@ -94,6 +94,17 @@ public final class RoomService {
     /** The listener runs on the writer's thread after the commit: it must hand its work off at once. */
     public void onNotifyingEventCommitted(NotifyingEventCommitted listener) { this.notifyingEventCommitted = listener; }
 
+    /** Told, after the commit, about every new event (outgoing rules look at messages). */
+    @FunctionalInterface
+    public interface EventCommitted {
+        void committed(String roomId, String eventId, ObjectNode pdu);
+    }
+
+    private volatile EventCommitted eventCommitted;
+
+    /** The listener runs on the writer's thread after the commit: it must hand its work off at once. */
+    public void onEventCommitted(EventCommitted listener) { this.eventCommitted = listener; }
+
     public String serverName() { return serverName; }
 
     public EventStore store() { return store; }
@@ -397,6 +408,10 @@ public final class RoomService {
                 if (notified.isEmpty()) continue;
                 NewEvent n = rows.get(i);
                 ctx.afterCommit(() -> notifyingEventCommitted.committed(n.roomId(), n.eventId(), n.pdu(), notified));
+            }
+            EventCommitted committedListener = eventCommitted;
+            if (committedListener != null) {
+                for (NewEvent n : rows) ctx.afterCommit(() -> committedListener.committed(n.roomId(), n.eventId(), n.pdu()));
             }
             ctx.afterCommit(() -> notifier.wake(wake));
             return positions;
