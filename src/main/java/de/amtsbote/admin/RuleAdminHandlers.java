@@ -40,19 +40,25 @@ public final class RuleAdminHandlers implements Handlers {
         return o;
     }
 
+    /** A required string: absent 400 M_MISSING_PARAM, not a string 400 M_BAD_JSON. */
+    private static String required(ObjectNode body, String field) {
+        String v = JsonFields.optString(body, field);
+        if (v == null) throw MatrixException.missingParam("'" + field + "' is required");
+        return v;
+    }
+
     @Override
     public void register(Router r) {
         r.add("POST", BASE, ADMIN, req -> {
             ObjectNode body = req.json();
-            String kind = JsonFields.string(body, "kind");
+            String kind = required(body, "kind");
             String field = "command".equals(kind) ? "command" : "pattern";
             String pattern = JsonFields.optString(body, field);
             if (pattern == null && OutgoingRules.KINDS.contains(kind)) {
                 throw MatrixException.missingParam("'" + field + "' is required for kind " + kind);
             }
-            OutgoingRules.Created c = rules.create(req.userId(), JsonFields.string(body, "room_id"),
-                    JsonFields.string(body, "name"), kind, pattern == null ? "" : pattern, JsonFields.string(body, "url"),
-                    JsonFields.string(body, "bot_user"));
+            OutgoingRules.Created c = rules.create(req.userId(), required(body, "room_id"), required(body, "name"), kind,
+                    pattern == null ? "" : pattern, required(body, "url"), required(body, "bot_user"));
             ObjectNode out = describe(Json.object(), c.rule());
             audit.record(req, "rule.create", c.rule().id(), describe(Json.object(), c.rule()));
             return out.put("secret", c.secret());

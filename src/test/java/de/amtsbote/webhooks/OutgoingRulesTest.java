@@ -315,7 +315,8 @@ class OutgoingRulesTest {
             assertError(s.request("POST", RULES, admin, rule(roomId, "R", "regex", "x", ok, "b")), 400, "M_INVALID_PARAM");
             assertError(s.request("POST", RULES, admin, rule(roomId, "R", "command", "!two words", ok, "b")), 400, "M_INVALID_PARAM");
             assertError(s.request("POST", RULES, admin, good.deepCopy().without("command")), 400, "M_MISSING_PARAM");
-            assertError(s.request("POST", RULES, admin, good.deepCopy().without("url")), 400, "M_BAD_JSON");
+            assertError(s.request("POST", RULES, admin, good.deepCopy().without("url")), 400, "M_MISSING_PARAM");
+            assertError(s.request("POST", RULES, admin, good.deepCopy().put("name", 7)), 400, "M_BAD_JSON");
             assertError(s.request("POST", RULES, admin, good.deepCopy().put("url", "http://tickets.stadt.example/x")), 400, "M_INVALID_PARAM");
             assertError(s.request("POST", RULES, admin, good.deepCopy().put("url", "ftp://tickets.stadt.example/x")), 400, "M_INVALID_PARAM");
             assertError(s.request("POST", RULES, admin, good.deepCopy().put("url", "https://user:pw@tickets.stadt.example/")), 400, "M_INVALID_PARAM");
