@@ -300,5 +300,8 @@ public final class OutgoingRules {
         rel.putObject("m.in_reply_to").put("event_id", eventId);
     }
 
-    public void close() { workers.shutdownNow(); }
+    public void close() {
+        workers.shutdownNow();
+        caller.close();
+    }
 }

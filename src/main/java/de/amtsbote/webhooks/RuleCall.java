@@ -56,6 +56,9 @@ final class RuleCall {
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
     }
 
+    /** Ends calls still running (server shutdown). */
+    void close() { client.shutdownNow(); }
+
     static String sign(String secret, long timestampSeconds, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
