@@ -254,6 +254,11 @@ public final class OutgoingRules {
 
     /** Posts the answer or the failure as the bot's m.notice in a thread on the triggering message. */
     private void report(Live l, String eventId, JsonNode triggerRelation, RuleCall.Outcome outcome) {
+        report(l, eventId, triggerRelation, outcome, "");
+    }
+
+    /** txnSuffix tells a second message about the same trigger (an answer too large to post) from the first. */
+    private void report(Live l, String eventId, JsonNode triggerRelation, RuleCall.Outcome outcome, String txnSuffix) {
         OutgoingRuleStore.Rule rule = l.rule();
         ObjectNode content = Json.object().put("msgtype", "m.notice");
         switch (outcome) {
@@ -275,10 +280,15 @@ public final class OutgoingRules {
         threadOn(content, eventId, triggerRelation);
         // One answer per rule and message, even if the event were handled twice.
         EventDraft.Txn txn = new EventDraft.Txn(rule.botUserId(), "RULES", "/_amtsbote/rules/" + rule.id(),
-                Tokens.hash(rule.id() + "\u0000" + eventId));
+                Tokens.hash(rule.id() + "\u0000" + eventId + txnSuffix));
         try {
             actions.sendMessage(rule.botUserId(), rule.roomId(), "m.room.message", content, txn);
         } catch (MatrixException e) {
+            if (outcome instanceof RuleCall.Outcome.Answer && "M_TOO_LARGE".equals(e.errcode())) {
+                report(l, eventId, triggerRelation, new RuleCall.Outcome.Failed("Die Antwort des Dienstes ist zu groß für "
+                        + "eine Nachricht.", "the service's answer is too large for a message."), "\u0000too-large");
+                return;
+            }
             // e.g. the bot was kicked: it cannot speak in the room, so the server log is the only place left.
             LOG.warning("outgoing rule " + rule.id() + " could not post in " + rule.roomId() + ": " + e.getMessage());
         }

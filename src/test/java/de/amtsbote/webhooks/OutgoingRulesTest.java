@@ -274,6 +274,14 @@ class OutgoingRulesTest {
             say(s, admin, roomId, "Störung in Haus6");
             awaitMessage(s, admin, roomId, from(bot, "nicht lesbar"));
 
+            svc.answer = "{\"text\": \"" + "x".repeat(70_000) + "\"}";
+            say(s, admin, roomId, "Störung in Haus7");
+            awaitMessage(s, admin, roomId, from(bot, "Die Antwort des Dienstes ist größer als 64 KiB"));
+            // Fits the 64 KiB answer limit, but as body plus formatted_body not into one event.
+            svc.answer = "{\"text\": \"" + "x".repeat(65_000) + "\"}";
+            say(s, admin, roomId, "Störung in Haus8");
+            awaitMessage(s, admin, roomId, from(bot, "Die Antwort des Dienstes ist zu groß für eine Nachricht"));
+
             // A pattern that backtracks catastrophically is cut off and reported, the server stays responsive.
             JsonNode evil = create(s, admin, rule(roomId, "Teuer", "pattern", "(.*a){20}x", svc.url(), "melder"));
             say(s, admin, roomId, "a".repeat(40) + "!");
