@@ -151,11 +151,15 @@ public final class OutgoingRules {
         }
     }
 
-    /** No loops: the bot's own messages, notices (what bots send) and edits never trigger a rule. */
+    /**
+     * No loops: the bot's own messages, notices (what bots send) and edits never trigger a rule. A command rule
+     * is checked here already (a prefix test), so chatter in its room starts no threads; patterns run later.
+     */
     private static boolean mayTrigger(OutgoingRuleStore.Rule rule, String sender, JsonNode content) {
         return !sender.equals(rule.botUserId()) && !"m.notice".equals(content.path("msgtype").asText())
                 && !"m.replace".equals(content.at("/m.relates_to/rel_type").asText()) && !content.has("m.new_content")
-                && content.path("body").isTextual();
+                && content.path("body").isTextual()
+                && (!rule.kind().equals("command") || commandArgs(withoutReplyFallback(content), rule.pattern()) != null);
     }
 
     /** Last time per rule that skipped messages were reported, so a flood gives one notice a minute, not one each. */
@@ -212,6 +216,11 @@ public final class OutgoingRules {
                 l.slots().acquire();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
+            }
+            // Deleted while this message waited: no call any more.
+            if (!byRoom.getOrDefault(roomId, List.of()).contains(l)) {
+                l.slots().release();
                 return;
             }
             try {
