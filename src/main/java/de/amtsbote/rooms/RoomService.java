@@ -100,10 +100,10 @@ public final class RoomService {
         void committed(String roomId, String eventId, ObjectNode pdu);
     }
 
-    private volatile EventCommitted eventCommitted;
+    private final List<EventCommitted> eventCommitted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    /** The listener runs on the writer's thread after the commit: it must hand its work off at once. */
-    public void onEventCommitted(EventCommitted listener) { this.eventCommitted = listener; }
+    /** Adds a listener; each runs on the writer's thread after the commit: it must hand its work off at once. */
+    public void onEventCommitted(EventCommitted listener) { eventCommitted.add(listener); }
 
     public String serverName() { return serverName; }
 
@@ -409,9 +409,8 @@ public final class RoomService {
                 NewEvent n = rows.get(i);
                 ctx.afterCommit(() -> notifyingEventCommitted.committed(n.roomId(), n.eventId(), n.pdu(), notified));
             }
-            EventCommitted committedListener = eventCommitted;
-            if (committedListener != null) {
-                for (NewEvent n : rows) ctx.afterCommit(() -> committedListener.committed(n.roomId(), n.eventId(), n.pdu()));
+            for (EventCommitted listener : eventCommitted) {
+                for (NewEvent n : rows) ctx.afterCommit(() -> listener.committed(n.roomId(), n.eventId(), n.pdu()));
             }
             ctx.afterCommit(() -> notifier.wake(wake));
             return positions;

@@ -298,6 +298,36 @@ class OutgoingRulesTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void rulesAreLoadedFromTheDatabaseAtStart(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db, CONFIG); Receiver svc = new Receiver()) {
+            String admin = s.userToken("admin", true);
+            String roomId = room(s, admin);
+            JsonNode created = create(s, admin, rule(roomId, "Ticket", "command", "!ticket", svc.url(), "ticket-bot"));
+            // A second instance built from the stored rules only, as after a restart, signs with the stored secret.
+            var server = s.server();
+            var actions = new de.amtsbote.rooms.RoomActions(server.rooms(), server.stores().directory(),
+                    u -> new de.amtsbote.rooms.Profiles.Profile(null, null),
+                    de.amtsbote.rooms.EncryptionPolicy.of(server.config().encryption()));
+            var store = new de.amtsbote.storage.jdbc.JdbcOutgoingRuleStore(server.stores().db());
+            var bots = new IntegrationBots(server.accounts(), actions,
+                    new de.amtsbote.storage.jdbc.JdbcWebhookStore(server.stores().db()), store, System::currentTimeMillis);
+            OutgoingRules restarted = new OutgoingRules(store, bots, true, 2000, System::currentTimeMillis);
+            try {
+                ObjectNode pdu = Json.object().put("type", "m.room.message").put("sender", s.userId("admin"))
+                        .put("origin_server_ts", 1L).put("room_id", roomId);
+                pdu.putObject("content").put("msgtype", "m.text").put("body", "!ticket nach dem Neustart");
+                restarted.eventCommitted(roomId, "$restart", pdu);
+                Call call = svc.next();
+                assertEquals(hmac(created.get("secret").asText(), call.timestamp(), call.body()), call.signature());
+                assertEquals("nach dem Neustart", call.json().get("args").asText());
+            } finally {
+                restarted.close();
+            }
+        }
+    }
+
     private static String membership(TestServer s, String token, String roomId, String userId) throws Exception {
         var r = s.request("GET", C + "/rooms/" + roomId + "/state/m.room.member/" + userId, token, null);
         assertEquals(200, r.status(), r.body());
