@@ -69,6 +69,8 @@ public final class AmtsboteServer implements AutoCloseable {
     private final de.amtsbote.admin.AuditLog auditLog;
     /** GET /_amtsbote/admin/v1/status; the LDAP component plugs its state in here. */
     private final de.amtsbote.admin.StatusHandlers adminStatus;
+    /** Outgoing rules: calls external services for matching messages on virtual threads. */
+    private final de.amtsbote.webhooks.OutgoingRules outgoingRules;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -161,12 +163,22 @@ public final class AmtsboteServer implements AutoCloseable {
                 new de.amtsbote.clientapi.NotificationHandlers(
                         new de.amtsbote.push.NotificationList(stores.events(), stores.receipts(), clientEvents)));
         for (Handlers h : handlers) h.register(router);
-        // Incoming webhooks (monitoring alerts posted by bot users): admin API and the public endpoint.
-        de.amtsbote.webhooks.Webhooks webhooks = new de.amtsbote.webhooks.Webhooks(
-                new de.amtsbote.storage.jdbc.JdbcWebhookStore(db), accounts, actions, config.publicBaseUrl(), 60,
+        // Incoming webhooks (monitoring alerts posted by bot users), outgoing rules (messages sent to external
+        // services, answers posted back) and their bot users; admin API and the public endpoint.
+        de.amtsbote.storage.WebhookStore webhookStore = new de.amtsbote.storage.jdbc.JdbcWebhookStore(db);
+        de.amtsbote.storage.OutgoingRuleStore ruleStore = new de.amtsbote.storage.jdbc.JdbcOutgoingRuleStore(db);
+        de.amtsbote.webhooks.IntegrationBots integrationBots = new de.amtsbote.webhooks.IntegrationBots(accounts, actions,
+                webhookStore, ruleStore, System::currentTimeMillis);
+        de.amtsbote.webhooks.Webhooks webhooks = new de.amtsbote.webhooks.Webhooks(webhookStore, integrationBots,
+                config.publicBaseUrl(), config.webhooks().deliveriesPerMinute(), config.webhooks().maxBodyBytes(),
                 System::currentTimeMillis);
         new de.amtsbote.admin.WebhookAdminHandlers(webhooks, audit).register(router);
         new de.amtsbote.webhooks.WebhookHandlers(webhooks).register(router);
+        this.outgoingRules = new de.amtsbote.webhooks.OutgoingRules(ruleStore, integrationBots,
+                config.webhooks().allowInternalTargets(), config.webhooks().outgoingTimeoutMs(),
+                System::currentTimeMillis);
+        rooms.onEventCommitted(outgoingRules::eventCommitted);
+        new de.amtsbote.admin.RuleAdminHandlers(outgoingRules, audit).register(router);
         // Bot accounts for scripts: long-lived tokens issued and revoked by admins.
         new de.amtsbote.admin.BotAdminHandlers(new de.amtsbote.users.BotAccounts(accounts,
                 new de.amtsbote.storage.jdbc.JdbcBotStore(db), System::currentTimeMillis), audit).register(router);
@@ -260,6 +272,7 @@ public final class AmtsboteServer implements AutoCloseable {
         http.close();
         typingExpiry.shutdownNow();
         pushGateway.close();
+        outgoingRules.close();
         db.close();
     }
 }

@@ -53,8 +53,8 @@ public final class WebhookAdminHandlers implements Handlers {
             return out;
         });
         r.add("DELETE", BASE + "/{id}", ADMIN, req -> {
-            webhooks.delete(req.path("id"));
-            audit.record(req, "webhook.delete", req.path("id"), Json.object());
+            WebhookStore.Webhook gone = webhooks.delete(req.path("id"));
+            audit.record(req, "webhook.delete", gone.id(), Json.object().put("room_id", gone.roomId()).put("name", gone.name()));
             return Json.object();
         });
     }

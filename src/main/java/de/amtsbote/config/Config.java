@@ -18,7 +18,8 @@ public record Config(
         Limits limits,
         Path signingKeyPath,
         Encryption encryption,
-        Push push) {
+        Push push,
+        Webhooks webhooks) {
 
     /** type is "sqlite" (path used) or "postgresql" (url, user, password used). */
     public record Database(String type, Path path, String url, String user, String password, int poolSize) {
@@ -41,6 +42,13 @@ public record Config(
      */
     /** Push delivery. allowInternalGateways: pushes may go to addresses in the server's own network. */
     public record Push(boolean allowInternalGateways) {}
+
+    /**
+     * Incoming webhooks and outgoing rules. deliveriesPerMinute and maxBodyBytes limit each incoming hook;
+     * outgoingTimeoutMs is how long an outgoing rule's service may take to answer; allowInternalTargets lets
+     * outgoing rules call addresses in the server's own network (and plain http there).
+     */
+    public record Webhooks(int deliveriesPerMinute, int maxBodyBytes, int outgoingTimeoutMs, boolean allowInternalTargets) {}
 
     public record Encryption(NewRooms newRooms, boolean usersMayEnable) {
         public enum NewRooms { OFF, PRIVATE, ALL }

@@ -22,13 +22,15 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
             "", Set.of("server_name", "public_baseurl", "listen", "database", "media", "limits", "signing_key_path",
-                    "encryption", "push"),
+                    "encryption", "push", "webhooks"),
             "listen", Set.of("address", "port"),
             "database", Set.of("type", "path", "url", "user", "password", "pool_size"),
             "media", Set.of("path", "max_upload_bytes"),
             "limits", Set.of("login_attempts_per_minute", "max_request_body_bytes", "max_sync_timeout_ms"),
             "encryption", Set.of("new_rooms", "users_may_enable"),
-            "push", Set.of("allow_internal_gateways"));
+            "push", Set.of("allow_internal_gateways"),
+            "webhooks", Set.of("deliveries_per_minute", "max_body_bytes", "outgoing_timeout_ms",
+                    "outgoing_allow_internal_targets"));
 
     private final List<String> problems = new java.util.ArrayList<>();
     private final Path baseDir;
@@ -138,9 +140,16 @@ public final class ConfigLoader {
         Config.Encryption encryptionConfig = new Config.Encryption(policy,
                 bool(encryption, "encryption", "users_may_enable", true));
 
+        Map<?, ?> hooks = section(root, "webhooks");
+        Config.Webhooks webhooksConfig = new Config.Webhooks(
+                integer(hooks, "webhooks", "deliveries_per_minute", 60, 1, 100_000),
+                integer(hooks, "webhooks", "max_body_bytes", 65_536, 1_024, limitsConfig.maxRequestBodyBytes()),
+                integer(hooks, "webhooks", "outgoing_timeout_ms", 10_000, 100, 120_000),
+                bool(hooks, "webhooks", "outgoing_allow_internal_targets", false));
+
         return new Config(serverName, baseUrl, address, port, database, mediaConfig, limitsConfig,
                 path(root, "", "signing_key_path", "./data/signing.key"), encryptionConfig,
-                new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)));
+                new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)), webhooksConfig);
     }
 
     private void checkKeys(String section, Map<?, ?> map) {

@@ -49,7 +49,7 @@ public record PushTargets(boolean allowInternal) {
         return host.startsWith("[") || host.matches("[0-9.]+") ;
     }
 
-    static boolean isInternal(InetAddress a) {
+    public static boolean isInternal(InetAddress a) {
         if (a.isLoopbackAddress() || a.isAnyLocalAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
                 || a.isMulticastAddress()) {
             return true;

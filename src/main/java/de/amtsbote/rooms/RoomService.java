@@ -94,6 +94,17 @@ public final class RoomService {
     /** The listener runs on the writer's thread after the commit: it must hand its work off at once. */
     public void onNotifyingEventCommitted(NotifyingEventCommitted listener) { this.notifyingEventCommitted = listener; }
 
+    /** Told, after the commit, about every new event (outgoing rules look at messages). */
+    @FunctionalInterface
+    public interface EventCommitted {
+        void committed(String roomId, String eventId, ObjectNode pdu);
+    }
+
+    private final List<EventCommitted> eventCommitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds a listener; each runs on the writer's thread after the commit: it must hand its work off at once. */
+    public void onEventCommitted(EventCommitted listener) { eventCommitted.add(listener); }
+
     public String serverName() { return serverName; }
 
     public EventStore store() { return store; }
@@ -397,6 +408,9 @@ public final class RoomService {
                 if (notified.isEmpty()) continue;
                 NewEvent n = rows.get(i);
                 ctx.afterCommit(() -> notifyingEventCommitted.committed(n.roomId(), n.eventId(), n.pdu(), notified));
+            }
+            for (EventCommitted listener : eventCommitted) {
+                for (NewEvent n : rows) ctx.afterCommit(() -> listener.committed(n.roomId(), n.eventId(), n.pdu()));
             }
             ctx.afterCommit(() -> notifier.wake(wake));
             return positions;

@@ -17,8 +17,14 @@ public interface WebhookStore {
     /** Deletes the hook and its open alerts; false if there was none. */
     boolean delete(String id);
 
-    /** Whether some hook (any room) posts as this user: such a user is a webhook bot. */
+    /**
+     * Whether the server created this user as a bot for webhooks or outgoing rules (or some hook posts as it):
+     * only such users may be given to a new hook or rule.
+     */
     boolean isBot(String userId);
+
+    /** Records a user the server created as a webhook/rule bot (idempotent). */
+    void markBot(String userId, long ts);
 
     /** The event that opened the outage of these alert keys: the first key that has one. */
     Optional<String> openOutage(String hookId, List<String> alertKeys);

@@ -3,11 +3,8 @@ package de.amtsbote.webhooks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.http.MatrixException;
 import de.amtsbote.rooms.EventDraft;
-import de.amtsbote.rooms.Membership;
-import de.amtsbote.rooms.Room;
 import de.amtsbote.rooms.RoomActions;
 import de.amtsbote.storage.WebhookStore;
-import de.amtsbote.users.Accounts;
 import de.amtsbote.users.RateLimiter;
 import de.amtsbote.users.Tokens;
 import de.amtsbote.util.Json;
@@ -25,54 +22,41 @@ import java.util.function.LongSupplier;
  */
 public final class Webhooks {
     public static final Set<String> FORMATS = Set.of("generic", "prtg", "alertmanager");
-    public static final int MAX_BODY_BYTES = 64 * 1024;
     /** Secrets of unknown hooks are compared against this, so a wrong id takes as long as a wrong secret. */
     private static final String DUMMY_HASH = Tokens.hash("no such hook");
 
     private final WebhookStore store;
-    private final Accounts accounts;
+    private final IntegrationBots bots;
     private final RoomActions actions;
     private final String publicBaseUrl;
     private final RateLimiter limiter;
+    private final int maxBodyBytes;
     private final LongSupplier clock;
 
-    public Webhooks(WebhookStore store, Accounts accounts, RoomActions actions, String publicBaseUrl, int perMinute,
+    /** perMinute and maxBodyBytes: config webhooks.deliveries_per_minute and webhooks.max_body_bytes. */
+    public Webhooks(WebhookStore store, IntegrationBots bots, String publicBaseUrl, int perMinute, int maxBodyBytes,
                     LongSupplier clock) {
         this.store = store;
-        this.accounts = accounts;
-        this.actions = actions;
+        this.bots = bots;
+        this.actions = bots.actions();
         this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl : publicBaseUrl + "/";
         this.limiter = new RateLimiter(perMinute);
+        this.maxBodyBytes = maxBodyBytes;
         this.clock = clock;
     }
 
     public record Created(WebhookStore.Webhook hook, String url) {}
 
     /**
-     * Creates a hook: the bot user is created if missing (an existing user only if it already is a webhook
+     * Creates a hook: the bot user is created if missing (an existing user only if the server created it as a
      * bot, so no human's account can be made to post alerts), invited by the admin if the admin is in the
      * room, and joined.
      */
     public Created create(String adminUserId, String roomIdOrAlias, String name, String format, String botLocalpart) {
         if (!FORMATS.contains(format)) throw MatrixException.invalidParam("'format' must be one of generic, prtg, alertmanager");
         if (name.isBlank() || name.length() > 200) throw MatrixException.invalidParam("'name' must be 1 to 200 characters");
-        String roomId = actions.resolve(roomIdOrAlias);
-        Room room = actions.rooms().room(roomId);
-        if (room == null) throw MatrixException.notFound("Room not found");
-        String botUserId = accounts.userId(botLocalpart);
-        Optional<de.amtsbote.storage.AccountStore.User> existing = accounts.user(botUserId);
-        if (existing.isEmpty()) {
-            // Nobody knows the password: the bot only posts through its hooks.
-            accounts.createUser(botLocalpart, Tokens.random(40), false, name);
-        } else if (existing.get().deactivated() || !store.isBot(botUserId)) {
-            throw new MatrixException(400, "M_USER_IN_USE", "User " + botUserId + " exists and is not a webhook bot");
-        }
-        if (room.member(botUserId) != Membership.JOIN) {
-            if (room.member(adminUserId) == Membership.JOIN && room.member(botUserId) != Membership.INVITE) {
-                actions.invite(adminUserId, roomId, botUserId, "webhook " + name, false);
-            }
-            actions.join(botUserId, roomId, "webhook " + name);
-        }
+        String roomId = bots.existingRoom(roomIdOrAlias);
+        String botUserId = bots.ensureInRoom(adminUserId, roomId, botLocalpart, name, "webhook " + name);
         String id = Tokens.random(16);
         String secret = Tokens.random(40);
         WebhookStore.Webhook hook = new WebhookStore.Webhook(id, roomId, name, format, botUserId, Tokens.hash(secret),
@@ -83,9 +67,13 @@ public final class Webhooks {
 
     public List<WebhookStore.Webhook> list() { return store.all(); }
 
-    public void delete(String id) {
+    /** Deletes the hook; its bot leaves the room unless another hook or rule there still uses it. */
+    public WebhookStore.Webhook delete(String id) {
+        WebhookStore.Webhook hook = store.get(id).orElseThrow(() -> MatrixException.notFound("No such webhook"));
         if (!store.delete(id)) throw MatrixException.notFound("No such webhook");
         hookLocks.remove(id);
+        bots.leaveIfUnused(hook.botUserId(), hook.roomId(), "webhook " + hook.name() + " deleted");
+        return hook;
     }
 
     /** Posts one delivery; returns the event id (the first one's for a retried delivery). */
@@ -98,7 +86,9 @@ public final class Webhooks {
         WebhookStore.Webhook hook = found.get();
         long wait = limiter.tryAcquire(hook.id(), clock.getAsLong());
         if (wait > 0) throw MatrixException.limitExceeded(wait);
-        if (payload.body().length > MAX_BODY_BYTES) throw MatrixException.tooLarge("Webhook bodies are limited to 64 KiB");
+        if (payload.body().length > maxBodyBytes) {
+            throw MatrixException.tooLarge("Webhook bodies are limited to " + maxBodyBytes + " bytes");
+        }
 
         HookMessage m = switch (hook.format()) {
             case "prtg" -> PrtgFormat.parse(payload);

@@ -60,4 +60,25 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains("encryption.new_rooms must be 'off', 'private' or 'all'"), e.getMessage());
         assertTrue(e.getMessage().contains("encryption.users_may_enable must be true or false"), e.getMessage());
     }
+
+    @Test
+    void webhookLimitsAreReadAndChecked() throws Exception {
+        Path dir = Files.createTempDirectory("cfg");
+        Path file = dir.resolve("amtsbote.yaml");
+        ConfigLoader.createDefaultIfMissing(file);
+        Config.Webhooks d = ConfigLoader.load(file).webhooks();
+        assertEquals(new Config.Webhooks(60, 65_536, 10_000, false), d, "the generated file carries the defaults");
+        Config c = ConfigLoader.parse("webhooks:\n  deliveries_per_minute: 5\n  max_body_bytes: 2048\n"
+                + "  outgoing_timeout_ms: 2500\n  outgoing_allow_internal_targets: true\n", dir, "t.yaml");
+        assertEquals(new Config.Webhooks(5, 2048, 2500, true), c.webhooks());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("webhooks:\n"
+                + "  deliveries_per_minute: 0\n  max_body_bytes: 99999999\n  outgoing_timeout_ms: x\n"
+                + "  outgoing_allow_internal_targets: 1\n  rate: 3\n", dir, "t.yaml"));
+        String m = e.getMessage();
+        assertTrue(m.contains("webhooks.deliveries_per_minute must be between 1 and 100000"), m);
+        assertTrue(m.contains("webhooks.max_body_bytes must be between 1024 and 1048576"), m);
+        assertTrue(m.contains("webhooks.outgoing_timeout_ms must be a whole number"), m);
+        assertTrue(m.contains("webhooks.outgoing_allow_internal_targets must be true or false"), m);
+        assertTrue(m.contains("unknown setting 'webhooks.rate'"), m);
+    }
 }

@@ -202,6 +202,24 @@ class WebhookHandlersTest {
 
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
+    void limitsComeFromTheConfig(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db, "webhooks:\n  deliveries_per_minute: 3\n  max_body_bytes: 2048\n")) {
+            String admin = s.userToken("admin", true);
+            String roomId = room(s, admin);
+            Hook h = hook(s, admin, roomId, "generic", "bot");
+            String justFits = "{\"text\":\"" + "a".repeat(2048 - 11) + "\"}";
+            assertEquals(2048, justFits.length());
+            post(s, h, justFits, "application/json");
+            assertError(s.requestRaw("POST", h.path(), null, justFits.replace("{", "{ "), "application/json"), 413, "M_TOO_LARGE");
+            post(s, h, "{\"text\":\"zwei\"}", "application/json");
+            // Three deliveries a minute (the refused one counted): the fourth gets 429.
+            assertError(s.requestRaw("POST", h.path(), null, "{\"text\":\"drei\"}", "application/json"), 429, "M_LIMIT_EXCEEDED");
+            assertEquals(2, messages(s, admin, roomId).size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
     void adminApiAndErrors(TestServer.Db db) throws Exception {
         try (TestServer s = new TestServer(db)) {
             String admin = s.userToken("admin", true);

@@ -45,7 +45,14 @@ public final class JdbcWebhookStore implements WebhookStore {
 
     @Override
     public boolean isBot(String userId) {
-        return db.read(c -> Q.one(c, "SELECT 1 FROM webhooks WHERE bot_user_id = ?", rs -> true, userId).isPresent());
+        return db.read(c -> Q.one(c, "SELECT 1 FROM integration_bots WHERE user_id = ? UNION ALL"
+                + " SELECT 1 FROM webhooks WHERE bot_user_id = ?", rs -> true, userId, userId).isPresent());
+    }
+
+    @Override
+    public void markBot(String userId, long ts) {
+        db.write(ctx -> Q.update(ctx, "INSERT INTO integration_bots (user_id, created_ts) VALUES (?,?)"
+                + " ON CONFLICT (user_id) DO NOTHING", userId, ts));
     }
 
     @Override
