@@ -56,7 +56,7 @@ public final class JdbcUserAdminStore implements UserAdminStore {
             case ADMIN -> "u.is_admin";
             case DEACTIVATED -> "u.deactivated";
             case LOCKED -> "u.locked";
-            case DISPLAYNAME -> "COALESCE(u.displayname, '')";
+            case DISPLAYNAME -> "LOWER(COALESCE(u.displayname, ''))"; // the same order in both databases
             case AVATAR_URL -> "COALESCE(u.avatar_url, '')";
             case CREATION_TS -> "u.created_ts";
             case LAST_SEEN_TS -> "COALESCE(last_seen, 0)";
