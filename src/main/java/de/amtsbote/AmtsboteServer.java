@@ -210,6 +210,7 @@ public final class AmtsboteServer implements AutoCloseable {
         }, actions::profileChanged);
         new de.amtsbote.admin.SynapseUserHandlers(moderation, audit, rooms::membershipsOf).register(router);
         new de.amtsbote.admin.SynapseDeviceHandlers(moderation, audit).register(router);
+        new de.amtsbote.admin.AccountLockHandlers(moderation, audit).register(router);
         new de.amtsbote.admin.SharedSecretHandlers(new de.amtsbote.users.SharedSecretRegistration(
                 config.registrationSharedSecret(), accounts, System::currentTimeMillis), accounts, audit).register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,

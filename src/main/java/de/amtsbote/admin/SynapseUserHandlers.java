@@ -47,6 +47,7 @@ public final class SynapseUserHandlers implements Handlers {
         r.add("GET", V2 + "/users/{userId}", ADMIN, req -> details(existing(req)));
         r.add("PUT", V2 + "/users/{userId}", ADMIN, this::createOrModify);
         r.add("GET", V1 + "/whois/{userId}", ADMIN, this::whois);
+        r.client("GET", "/admin/whois/{userId}", ADMIN, this::whois); // the spec's variant of the same
         r.add("POST", V1 + "/deactivate/{userId}", ADMIN, this::deactivate);
         r.add("POST", V1 + "/reset_password/{userId}", ADMIN, this::resetPassword);
         r.add("GET", V1 + "/users/{userId}/admin", ADMIN, req -> Json.object().put("admin", existing(req).user().admin()));
@@ -183,6 +184,9 @@ public final class SynapseUserHandlers implements Handlers {
         AccountStore.User u = existing.get().user();
         if (Boolean.FALSE.equals(admin) && u.admin() && userId.equals(req.userId())) {
             throw new MatrixException(400, "M_UNKNOWN", "You may not demote yourself.");
+        }
+        if (Boolean.TRUE.equals(locked) && userId.equals(req.userId())) {
+            throw new MatrixException(400, "M_UNKNOWN", "You may not lock yourself.");
         }
         boolean reactivating = Boolean.FALSE.equals(deactivated) && u.deactivated();
         if (reactivating && password == null) {

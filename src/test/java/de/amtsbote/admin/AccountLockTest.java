@@ -69,8 +69,38 @@ class AccountLockTest {
 
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
-    void lockSurvivesRestartOfTheComponentsMemory(TestServer.Db db) throws Exception {
-        // A lock set on create is stored: the list shows it, and the account is refused.
+    void specLockEndpoint(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String admin = s.userToken("admin", true);
+            String other = s.userToken("other", true);
+            String kai = s.userToken("kai");
+            String path = "/_matrix/client/v1/admin/lock/";
+            assertError(s.request("GET", path + enc(s.userId("kai")), kai, null), 403, "M_FORBIDDEN");
+            assertError(s.request("GET", path + enc(s.userId("nobody")), kai, null), 403, "M_FORBIDDEN"); // no enumeration
+            assertEquals(false, s.request("GET", path + enc(s.userId("kai")), admin, null).json().get("locked").asBoolean());
+            var put = s.request("PUT", path + enc(s.userId("kai")), admin, Json.object().put("locked", true));
+            assertEquals(200, put.status(), put.body());
+            assertTrue(put.json().get("locked").asBoolean());
+            assertLocked(s.request("GET", WHOAMI, kai, null));
+            assertTrue(s.request("GET", path + enc(s.userId("kai")), admin, null).json().get("locked").asBoolean());
+            assertEquals(200, s.request("PUT", path + enc(s.userId("kai")), admin, Json.object().put("locked", false)).status());
+            assertEquals(200, s.request("GET", WHOAMI, kai, null).status());
+
+            assertError(s.request("PUT", path + enc(s.userId("other")), admin, Json.object().put("locked", true)), 403, "M_FORBIDDEN");
+            assertEquals(200, s.request("GET", WHOAMI, other, null).status());
+            assertError(s.request("GET", path + enc(s.userId("nobody")), admin, null), 404, "M_NOT_FOUND");
+            assertError(s.request("GET", path + enc("@kai:elsewhere.example"), admin, null), 400, "M_INVALID_PARAM");
+            assertError(s.request("PUT", path + enc(s.userId("kai")), admin, Json.object().put("locked", "yes")), 400, "M_BAD_JSON");
+            assertError(s.request("PUT", path + enc(s.userId("kai")), admin, Json.object()), 400, "M_MISSING_PARAM");
+            assertError(s.request("PUT", "/_synapse/admin/v2/users/" + enc(s.userId("admin")), admin,
+                    Json.object().put("locked", true)), 400, "M_UNKNOWN");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void lockGivenAtCreation(TestServer.Db db) throws Exception {
+        // A lock given when the account is created applies from the start.
         try (TestServer s = new TestServer(db)) {
             String admin = s.userToken("admin", true);
             String hans = s.userId("hans");
@@ -80,7 +110,8 @@ class AccountLockTest {
             assertTrue(created.json().get("locked").asBoolean());
             var login = Json.object().put("type", "m.login.password").put("user", "hans").put("password", "password-hans");
             assertLocked(s.request("POST", "/_matrix/client/v3/login", null, login));
-            assertTrue(s.server().stores().accounts().user(hans).isPresent());
+            assertTrue(s.request("GET", "/_synapse/admin/v2/users?locked=true", admin, null).body().contains(hans));
+            assertTrue(!s.request("GET", "/_synapse/admin/v2/users", admin, null).body().contains(hans));
         }
     }
 }
