@@ -58,12 +58,17 @@ class ModerationRestartTest {
             locked = login(s, http, "lisa");
             wiped = login(s, http, "ole");
             String device = call(s, "GET", "/_matrix/client/v3/account/whoami", wiped, null).get("body").get("device_id").asText();
+            assertEquals(200, call(s, "GET", "/_matrix/client/v3/account/whoami", locked, null).get("status").asInt());
             assertEquals(200, call(s, "PUT", "/_synapse/admin/v2/users/" + enc("@lisa:test.local"), admin,
                     Json.object().put("locked", true)).get("status").asInt());
             assertEquals(200, call(s, "POST", "/_amtsbote/admin/v1/users/" + enc("@ole:test.local") + "/devices/"
                     + enc(device) + "/wipe", admin, Json.object()).get("status").asInt());
         }
         try (AmtsboteServer s = new AmtsboteServer(ConfigLoader.parse(yaml, dir, "test")).start()) {
+            // The client of the device's last request was stored (asked before lisa's device makes any request).
+            JsonNode devices = call(s, "GET", "/_synapse/admin/v2/users/" + enc("@lisa:test.local") + "/devices", admin, null);
+            assertTrue(devices.get("body").get("devices").get(0).get("last_seen_user_agent").asText().startsWith("Java-http-client"),
+                    devices.toString());
             JsonNode lockedAnswer = call(s, "GET", "/_matrix/client/v3/account/whoami", locked, null);
             assertEquals(401, lockedAnswer.get("status").asInt());
             assertEquals("M_USER_LOCKED", lockedAnswer.get("body").get("errcode").asText());
