@@ -207,6 +207,26 @@ public final class AmtsboteServer implements AutoCloseable {
                 deviceListChanges, ignoredUsers::of, accounts::isValid);
         accounts.onDevicesDeleted(sliding::devicesDeleted);
         new de.amtsbote.clientapi.SlidingSyncHandlers(sliding, presence, config.limits().maxSyncTimeoutMs()).register(router);
+        // Users and devices for admins (Synapse's user admin API, synadm): lock, deactivate, wipe, shared-secret registration.
+        de.amtsbote.users.UserModeration moderation = new de.amtsbote.users.UserModeration(accounts,
+                new de.amtsbote.storage.jdbc.JdbcUserAdminStore(db), new de.amtsbote.storage.jdbc.JdbcDeviceWipeStore(db),
+                System::currentTimeMillis);
+        moderation.setRoomHooks(userId -> {
+            for (var m : rooms.membershipsOf(userId).entrySet()) {
+                if (!"join".equals(m.getValue()) && !"invite".equals(m.getValue()) && !"knock".equals(m.getValue())) continue;
+                try {
+                    actions.leave(userId, m.getKey(), "Account deactivated");
+                } catch (RuntimeException e) {
+                    java.util.logging.Logger.getLogger(AmtsboteServer.class.getName()).warning(
+                            "deactivated user " + userId + " could not leave " + m.getKey() + ": " + e.getMessage());
+                }
+            }
+        }, actions::profileChanged);
+        new de.amtsbote.admin.SynapseUserHandlers(moderation, audit, rooms::membershipsOf).register(router);
+        new de.amtsbote.admin.SynapseDeviceHandlers(moderation, audit).register(router);
+        new de.amtsbote.admin.AccountLockHandlers(moderation, audit).register(router);
+        new de.amtsbote.admin.SharedSecretHandlers(new de.amtsbote.users.SharedSecretRegistration(
+                config.registrationSharedSecret(), accounts, System::currentTimeMillis), accounts, audit).register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
                 new de.amtsbote.http.StaticFiles("/webclient"));

@@ -7,6 +7,7 @@ import java.nio.file.Path;
  *
  * @param serverName     the Matrix server name, the part after the colon in @alice:example.org
  * @param publicBaseUrl  the URL clients use to reach this server (printed at start, served in .well-known)
+ * @param registrationSharedSecret the secret of Synapse's shared-secret registration API, or null (switched off)
  */
 public record Config(
         String serverName,
@@ -19,7 +20,8 @@ public record Config(
         Path signingKeyPath,
         Encryption encryption,
         Push push,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        String registrationSharedSecret) {
 
     /** type is "sqlite" (path used) or "postgresql" (url, user, password used). */
     public record Database(String type, Path path, String url, String user, String password, int poolSize) {

@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
             "", Set.of("server_name", "public_baseurl", "listen", "database", "media", "limits", "signing_key_path",
-                    "encryption", "push", "webhooks"),
+                    "encryption", "push", "webhooks", "registration_shared_secret"),
             "listen", Set.of("address", "port"),
             "database", Set.of("type", "path", "url", "user", "password", "pool_size"),
             "media", Set.of("path", "max_upload_bytes"),
@@ -149,7 +149,21 @@ public final class ConfigLoader {
 
         return new Config(serverName, baseUrl, address, port, database, mediaConfig, limitsConfig,
                 path(root, "", "signing_key_path", "./data/signing.key"), encryptionConfig,
-                new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)), webhooksConfig);
+                new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)), webhooksConfig,
+                registrationSharedSecret(root));
+    }
+
+    /** Optional; when set it must be a string long enough not to be guessed (it lets anyone holding it create admins). */
+    private String registrationSharedSecret(Map<?, ?> root) {
+        Object v = root.get("registration_shared_secret");
+        if (v == null) return null;
+        if (!(v instanceof String s) || s.length() < 32) {
+            // The value itself is never repeated in the message: it is a secret.
+            problems.add("registration_shared_secret must be a random string of at least 32 characters"
+                    + " (e.g. from: openssl rand -hex 32), or be left out to switch shared-secret registration off");
+            return null;
+        }
+        return s;
     }
 
     private void checkKeys(String section, Map<?, ?> map) {

@@ -8,6 +8,21 @@ public interface Authenticator {
     /** Told after each successfully authenticated request (device "last seen"); must be cheap. */
     default void seen(Session session, String remoteAddress) {}
 
+    /** As {@link #seen(Session, String)}, with the request's User-Agent header (may be null). */
+    default void seen(Session session, String remoteAddress, String userAgent) { seen(session, remoteAddress); }
+
+    /**
+     * Whether the user's account is locked by an admin now: every request but logout is then refused with
+     * 401 M_USER_LOCKED and soft_logout true (spec: account locking); the session itself stays valid.
+     */
+    default boolean isLocked(String userId) { return false; }
+
+    /**
+     * Called for a token that {@link #authenticate} did not know: whether it belonged to a device an admin wiped.
+     * The implementation may note the device's contact (the wipe's confirmation).
+     */
+    default boolean wasWiped(String accessToken) { return false; }
+
     /**
      * Whether the user is a server admin now (not cached: admin routes must see a demotion at once).
      * Nobody is, unless the implementation says so.

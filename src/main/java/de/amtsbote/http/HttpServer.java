@@ -168,10 +168,13 @@ public final class HttpServer implements AutoCloseable {
                 if (s == null) {
                     ObjectNode extra = Json.object();
                     extra.put("soft_logout", false);
+                    // Our web app also clears its caches and stored keys when told an admin wiped it.
+                    if (auth.wasWiped(token)) extra.put("de.amtsbote.wiped", true);
                     throw new MatrixException(401, "M_UNKNOWN_TOKEN", "Unknown or expired access token", extra);
                 }
                 req.setSession(s);
-                auth.seen(s, req.remoteAddress());
+                auth.seen(s, req.remoteAddress(), request.getHeaders().get(HttpHeader.USER_AGENT));
+                if (auth.isLocked(s.userId()) && !LOCK_EXEMPT.contains(entry.pattern())) throw MatrixException.userLocked();
                 if (entry.auth() == Router.Auth.ADMIN && !auth.isAdminNow(s.userId())) {
                     throw MatrixException.forbidden("Only server administrators may do this");
                 }
@@ -183,6 +186,10 @@ public final class HttpServer implements AutoCloseable {
         if (result == null) return Resp.json(200, Json.object());
         throw new IllegalStateException("route returned " + result.getClass());
     }
+
+    /** A locked account may still sign out (spec: account locking). */
+    private static final java.util.Set<String> LOCK_EXEMPT = java.util.Set.of("/_matrix/client/v3/logout",
+            "/_matrix/client/r0/logout", "/_matrix/client/v3/logout/all", "/_matrix/client/r0/logout/all");
 
     private static String accessToken(Request request, Req req) {
         String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);

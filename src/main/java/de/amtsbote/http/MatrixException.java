@@ -46,6 +46,13 @@ public class MatrixException extends RuntimeException {
     public static MatrixException unrecognized(String msg) { return new MatrixException(404, "M_UNRECOGNIZED", msg); }
     public static MatrixException tooLarge(String msg) { return new MatrixException(413, "M_TOO_LARGE", msg); }
     public static MatrixException unknown(String msg) { return new MatrixException(400, "M_UNKNOWN", msg); }
+    /** The spec's answer to every request of a locked account (soft logout: the client keeps its data). */
+    public static MatrixException userLocked() {
+        ObjectNode extra = Json.object();
+        extra.put("soft_logout", true);
+        return new MatrixException(401, "M_USER_LOCKED",
+                "This account has been locked by the administrator. Please contact your IT department.", extra);
+    }
     public static MatrixException limitExceeded(long retryAfterMs) {
         ObjectNode extra = Json.object();
         extra.put("retry_after_ms", retryAfterMs);

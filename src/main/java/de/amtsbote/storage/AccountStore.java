@@ -8,7 +8,13 @@ public interface AccountStore {
     record User(String userId, String passwordHash, boolean admin, boolean deactivated, String displayname,
                 String avatarUrl, long createdTs) {}
 
-    record Device(String userId, String deviceId, String displayName, Long lastSeenTs, String lastSeenIp) {}
+    /** lastSeenUserAgent: the User-Agent header of the device's latest request, if known. */
+    record Device(String userId, String deviceId, String displayName, Long lastSeenTs, String lastSeenIp,
+                  String lastSeenUserAgent) {
+        public Device(String userId, String deviceId, String displayName, Long lastSeenTs, String lastSeenIp) {
+            this(userId, deviceId, displayName, lastSeenTs, lastSeenIp, null);
+        }
+    }
 
     record TokenOwner(String userId, String deviceId) {}
 
@@ -41,6 +47,11 @@ public interface AccountStore {
     List<String> deleteAllDevices(String userId);
 
     void touchDevice(String userId, String deviceId, long ts, String ip);
+
+    /** As {@link #touchDevice(String, String, long, String)}, also noting the client's User-Agent. */
+    default void touchDevice(String userId, String deviceId, long ts, String ip, String userAgent) {
+        touchDevice(userId, deviceId, ts, ip);
+    }
 
     /** Users whose id or display name contains the term (case-insensitive), for the address book. */
     List<User> searchUsers(String term, int limit);

@@ -80,6 +80,7 @@ public final class Accounts implements Authenticator {
         boolean ok = PasswordHasher.verify(password, found.map(AccountStore.User::passwordHash).orElse(dummyHash));
         if (found.isEmpty() || !ok) throw MatrixException.forbidden("Invalid user name or password");
         if (found.get().deactivated()) throw new MatrixException(403, "M_USER_DEACTIVATED", "This account is deactivated");
+        if (locked.test(userId)) throw MatrixException.userLocked();
         String deviceId = login.deviceId();
         if (deviceId == null || deviceId.isEmpty()) deviceId = Tokens.newDeviceId();
         if (deviceId.length() > 100) throw MatrixException.invalidParam("device_id is too long");
@@ -123,6 +124,31 @@ public final class Accounts implements Authenticator {
     public void seen(Session session, String remoteAddress) {
         activity.record(session.userId(), session.deviceId(), remoteAddress);
     }
+
+    @Override
+    public void seen(Session session, String remoteAddress, String userAgent) {
+        activity.record(session.userId(), session.deviceId(), remoteAddress, userAgent);
+    }
+
+    // Account moderation (users.UserModeration): which accounts are locked, which tokens belonged to wiped devices.
+    private volatile java.util.function.Predicate<String> locked = userId -> false;
+    private volatile java.util.function.Predicate<String> wipedToken = tokenHash -> false;
+
+    /** Installs the admin's locks (user id) and remote wipes (token hash); both must answer from memory. */
+    public void setModeration(java.util.function.Predicate<String> lockedUsers,
+                              java.util.function.Predicate<String> wipedTokenHashes) {
+        this.locked = lockedUsers;
+        this.wipedToken = wipedTokenHashes;
+    }
+
+    @Override
+    public boolean isLocked(String userId) { return locked.test(userId); }
+
+    @Override
+    public boolean wasWiped(String accessToken) { return wipedToken.test(Tokens.hash(accessToken)); }
+
+    /** Wakes the user's waiting long-polls (e.g. after a lock) so they answer at once. */
+    public void wakeSessions(String userId) { revoked.forEach(listener -> listener.accept(userId)); }
 
     /** The user's devices with their latest activity. */
     public List<AccountStore.Device> devices(String userId) {
@@ -176,8 +202,13 @@ public final class Accounts implements Authenticator {
     /** Told the user whose sessions were signed out (so their waiting long-polls can end at once). */
     public void onSessionsRevoked(java.util.function.Consumer<String> listener) { revoked.add(listener); }
 
-    /** Whether the session's token is still valid (it may have been revoked while a request waited). */
+    /**
+     * Whether the session's token is still valid (it may have been revoked while a request waited).
+     * Throws M_USER_LOCKED if the account was locked meanwhile.
+     */
     public boolean isValid(Session s) {
+        // A long-poll of a locked account ends with the lock's own error, not as a signed-out session.
+        if (locked.test(s.userId())) throw MatrixException.userLocked();
         return sessions.containsKey(s.tokenHash()) || store.tokenOwner(s.tokenHash()).isPresent();
     }
 

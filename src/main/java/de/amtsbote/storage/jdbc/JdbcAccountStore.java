@@ -129,7 +129,7 @@ public final class JdbcAccountStore implements AccountStore {
         long ts = rs.getLong("last_seen_ts");
         Long lastSeen = rs.wasNull() ? null : ts; // wasNull refers to the last column read: ask right away
         return new Device(rs.getString("user_id"), rs.getString("device_id"), rs.getString("display_name"),
-                lastSeen, rs.getString("last_seen_ip"));
+                lastSeen, rs.getString("last_seen_ip"), rs.getString("last_seen_user_agent"));
     }
 
     @Override
@@ -210,6 +210,21 @@ public final class JdbcAccountStore implements AccountStore {
                 ps.setString(2, ip);
                 ps.setString(3, userId);
                 ps.setString(4, deviceId);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void touchDevice(String userId, String deviceId, long ts, String ip, String userAgent) {
+        db.writeAsync(ctx -> {
+            try (PreparedStatement ps = ctx.connection().prepareStatement("UPDATE devices SET last_seen_ts = ?,"
+                    + " last_seen_ip = ?, last_seen_user_agent = ? WHERE user_id = ? AND device_id = ?")) {
+                ps.setLong(1, ts);
+                ps.setString(2, ip);
+                ps.setString(3, userAgent);
+                ps.setString(4, userId);
+                ps.setString(5, deviceId);
                 return ps.executeUpdate();
             }
         });
