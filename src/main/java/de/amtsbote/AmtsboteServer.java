@@ -68,6 +68,22 @@ public final class AmtsboteServer implements AutoCloseable {
 
     public AmtsboteServer(Config config) {
         this.config = config;
+        // replaced by the audit log
+        de.amtsbote.admin.AdminAudit audit = new de.amtsbote.admin.AdminAudit() {
+            private final java.util.logging.Logger log = java.util.logging.Logger.getLogger("de.amtsbote.audit");
+
+            @Override
+            public void record(de.amtsbote.http.Req req, String action, String target,
+                               com.fasterxml.jackson.databind.node.ObjectNode details) {
+                log.info(() -> "admin " + req.userId() + " from " + req.remoteAddress() + ": " + action + " " + target + " " + details);
+            }
+
+            @Override
+            public void recordSystem(String actor, String action, String target,
+                                     com.fasterxml.jackson.databind.node.ObjectNode details) {
+                log.info(() -> actor + ": " + action + " " + target + " " + details);
+            }
+        };
         this.db = Database.open(config.database());
         this.stores = Stores.of(db);
         ServerSigningKey signingKey = loadOrCreateKey(config);
@@ -129,10 +145,15 @@ public final class AmtsboteServer implements AutoCloseable {
         typingExpiry.scheduleAtFixedRate(typing::expire, 1, 1, TimeUnit.SECONDS);
         typingExpiry.scheduleAtFixedRate(presence::expire, 5, 5, TimeUnit.SECONDS);
 
+        // Registration tokens (invite links): sign-up with m.login.registration_token, open registration stays off.
+        de.amtsbote.users.RegistrationTokens registrationTokens = new de.amtsbote.users.RegistrationTokens(
+                new de.amtsbote.storage.jdbc.JdbcRegistrationTokenStore(db), System::currentTimeMillis);
+        de.amtsbote.users.TokenRegistration tokenRegistration = new de.amtsbote.users.TokenRegistration(accounts, registrationTokens);
+
         Router router = new Router();
         List<Handlers> handlers = List.of(
                 new DiscoveryHandlers(config.publicBaseUrl()),
-                new AccountHandlers(accounts, uia),
+                new AccountHandlers(accounts, uia, tokenRegistration),
                 new AdminHandlers(accounts),
                 // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
                 new MediaHandlers(media, false),
@@ -162,6 +183,24 @@ public final class AmtsboteServer implements AutoCloseable {
         // Bot accounts for scripts: long-lived tokens issued and revoked by admins.
         new de.amtsbote.admin.BotAdminHandlers(new de.amtsbote.users.BotAccounts(accounts,
                 new de.amtsbote.storage.jdbc.JdbcBotStore(db), System::currentTimeMillis)).register(router);
+        // Rooms admin (Synapse's list/details/members/state/block/delete), registration tokens, server notices.
+        de.amtsbote.storage.jdbc.JdbcRoomAdminStore roomAdminStore = new de.amtsbote.storage.jdbc.JdbcRoomAdminStore(db);
+        de.amtsbote.rooms.RoomBlocks roomBlocks = new de.amtsbote.rooms.RoomBlocks(roomAdminStore, System::currentTimeMillis);
+        actions.refuseJoinsWhen(roomBlocks::isBlocked);
+        new de.amtsbote.admin.RoomAdminHandlers(rooms, new de.amtsbote.rooms.RoomSummaries(rooms, roomAdminStore), roomBlocks,
+                new de.amtsbote.rooms.RoomDeletion(rooms, stores.directory(), roomAdminStore, roomBlocks, System::currentTimeMillis),
+                clientEvents, accounts, audit).register(router);
+        new de.amtsbote.admin.RegistrationTokenAdminHandlers(registrationTokens, audit).register(router);
+        new de.amtsbote.clientapi.RegistrationTokenHandlers(registrationTokens, config.limits().loginAttemptsPerMinute()).register(router);
+        de.amtsbote.storage.BotStore botStore = new de.amtsbote.storage.jdbc.JdbcBotStore(db);
+        de.amtsbote.storage.jdbc.JdbcWebhookStore webhookStore = new de.amtsbote.storage.jdbc.JdbcWebhookStore(db);
+        de.amtsbote.rooms.ServerNotices serverNotices = new de.amtsbote.rooms.ServerNotices(actions, accounts, roomAdminStore,
+                stores.accountData(), notifier::wake,
+                u -> botStore.isBot(u) || webhookStore.all().stream().anyMatch(h -> h.botUserId().equals(u)),
+                config.serverNotices().systemMxidLocalpart(), config.serverNotices().systemMxidDisplayName(),
+                config.serverNotices().roomName());
+        actions.refuseRejectingInvitesWhen(serverNotices::isNoticeRoomOf);
+        new de.amtsbote.admin.ServerNoticeAdminHandlers(serverNotices, audit).register(router);
         // End-to-end encryption keys; a device-list change wakes the user and everyone sharing a room with them.
         java.util.function.Consumer<String> deviceListChanged = u -> {
             notifier.wake(u);

@@ -18,7 +18,8 @@ public record Config(
         Limits limits,
         Path signingKeyPath,
         Encryption encryption,
-        Push push) {
+        Push push,
+        ServerNotices serverNotices) {
 
     /** type is "sqlite" (path used) or "postgresql" (url, user, password used). */
     public record Database(String type, Path path, String url, String user, String password, int poolSize) {
@@ -41,6 +42,12 @@ public record Config(
      */
     /** Push delivery. allowInternalGateways: pushes may go to addresses in the server's own network. */
     public record Push(boolean allowInternalGateways) {}
+
+    /**
+     * Server notices (Synapse's server_notices section): the system user that sends them, its display name and
+     * the name of each user's notices room.
+     */
+    public record ServerNotices(String systemMxidLocalpart, String systemMxidDisplayName, String roomName) {}
 
     public record Encryption(NewRooms newRooms, boolean usersMayEnable) {
         public enum NewRooms { OFF, PRIVATE, ALL }

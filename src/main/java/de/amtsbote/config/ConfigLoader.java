@@ -22,13 +22,14 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
             "", Set.of("server_name", "public_baseurl", "listen", "database", "media", "limits", "signing_key_path",
-                    "encryption", "push"),
+                    "encryption", "push", "server_notices"),
             "listen", Set.of("address", "port"),
             "database", Set.of("type", "path", "url", "user", "password", "pool_size"),
             "media", Set.of("path", "max_upload_bytes"),
             "limits", Set.of("login_attempts_per_minute", "max_request_body_bytes", "max_sync_timeout_ms"),
             "encryption", Set.of("new_rooms", "users_may_enable"),
-            "push", Set.of("allow_internal_gateways"));
+            "push", Set.of("allow_internal_gateways"),
+            "server_notices", Set.of("system_mxid_localpart", "system_mxid_display_name", "room_name"));
 
     private final List<String> problems = new java.util.ArrayList<>();
     private final Path baseDir;
@@ -140,7 +141,18 @@ public final class ConfigLoader {
 
         return new Config(serverName, baseUrl, address, port, database, mediaConfig, limitsConfig,
                 path(root, "", "signing_key_path", "./data/signing.key"), encryptionConfig,
-                new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)));
+                new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)),
+                serverNotices(section(root, "server_notices")));
+    }
+
+    private Config.ServerNotices serverNotices(Map<?, ?> s) {
+        String localpart = string(s, "server_notices", "system_mxid_localpart", "amtsbote-hinweise");
+        if (!localpart.matches("[a-z0-9._=\\-/+]+")) {
+            problems.add("server_notices.system_mxid_localpart may only contain a-z, 0-9 and . _ = - / +, got '" + localpart + "'");
+        }
+        return new Config.ServerNotices(localpart,
+                string(s, "server_notices", "system_mxid_display_name", "IT-Hinweise"),
+                string(s, "server_notices", "room_name", "Hinweise der IT"));
     }
 
     private void checkKeys(String section, Map<?, ?> map) {

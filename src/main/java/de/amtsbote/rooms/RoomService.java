@@ -136,6 +136,22 @@ public final class RoomService {
         return r;
     }
 
+    /**
+     * Drops a purged room from memory (its rows are already deleted): the room and everyone's membership in
+     * it. Taken under the room's lock so no event is being appended meanwhile.
+     */
+    public void forgetPurgedRoom(String roomId) {
+        Room r = rooms.get(roomId);
+        if (r != null) r.lock.lock();
+        try {
+            rooms.remove(roomId);
+            memberships.values().forEach(m -> m.remove(roomId));
+            membershipPos.values().forEach(m -> m.remove(roomId));
+        } finally {
+            if (r != null) r.lock.unlock();
+        }
+    }
+
     private Room load(String roomId) {
         Optional<EventStore.RoomRow> row = store.room(roomId);
         if (row.isEmpty()) return null;
