@@ -135,8 +135,8 @@ public final class ServerNotices {
         drafts.add(EventDraft.state("m.room.guest_access", "", Json.object().put("guest_access", "forbidden")));
         drafts.add(EventDraft.state("m.room.name", "", Json.object().put("name", roomName)));
         drafts.add(EventDraft.state("m.room.member", userId, actions.memberContentFor(Membership.INVITE, userId)));
-        String roomId = rooms.createRoom(systemUserId, version, drafts, null);
-        store.setServerNoticeRoom(userId, roomId);
+        String roomId = rooms.createRoom(systemUserId, version, drafts,
+                (ctx, id) -> store.setServerNoticeRoom(ctx, userId, id));
         // The tag is how clients recognise the room; a new room has no tags yet, so nothing is overwritten.
         ObjectNode tags = Json.object();
         tags.putObject("tags").putObject(TAG);

@@ -25,5 +25,6 @@ public interface RoomAdminStore {
 
     Optional<String> serverNoticeRoom(String userId);
 
-    void setServerNoticeRoom(String userId, String roomId);
+    /** Records the user's notices room inside the room's creating transaction (both or neither are stored). */
+    void setServerNoticeRoom(WriteContext ctx, String userId, String roomId) throws java.sql.SQLException;
 }

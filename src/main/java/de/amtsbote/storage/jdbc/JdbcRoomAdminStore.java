@@ -51,8 +51,9 @@ public final class JdbcRoomAdminStore implements RoomAdminStore {
     }
 
     @Override
-    public void setServerNoticeRoom(String userId, String roomId) {
-        db.write(ctx -> Q.update(ctx, "INSERT INTO server_notice_rooms (user_id, room_id) VALUES (?,?)"
-                + " ON CONFLICT (user_id) DO UPDATE SET room_id = excluded.room_id", userId, roomId));
+    public void setServerNoticeRoom(de.amtsbote.storage.WriteContext ctx, String userId, String roomId)
+            throws java.sql.SQLException {
+        Q.update(ctx, "INSERT INTO server_notice_rooms (user_id, room_id) VALUES (?,?)"
+                + " ON CONFLICT (user_id) DO UPDATE SET room_id = excluded.room_id", userId, roomId);
     }
 }
