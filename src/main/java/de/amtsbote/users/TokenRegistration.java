@@ -39,13 +39,13 @@ public final class TokenRegistration {
     public ObjectNode register(Request r, String remoteAddress) {
         if (r.kind() != null && !r.kind().equals("user")) throw MatrixException.forbidden("Guest access is disabled");
         if (r.authType() == null && r.authSession() == null) throw challenge(newSession(r.requestFingerprint()));
+        if (r.authType() != null && !STAGE.equals(r.authType())) {
+            throw MatrixException.forbidden("Accounts are created by your administrator or with an invitation (registration token)");
+        }
         String expected = r.authSession() == null ? null : sessions.get(r.authSession());
         if (expected == null) throw challenge(newSession(r.requestFingerprint()));
         if (!expected.equals(r.requestFingerprint())) {
             throw MatrixException.forbidden("The requested operation changed during user-interactive authentication");
-        }
-        if (!STAGE.equals(r.authType())) {
-            throw MatrixException.forbidden("Accounts are created by your administrator or with an invitation (registration token)");
         }
         if (r.deviceId() != null && r.deviceId().length() > 100) throw MatrixException.invalidParam("device_id is too long");
         if (r.token() == null || !tokens.reserve(r.token())) {
