@@ -162,6 +162,7 @@ class RoomAdminHandlersTest {
                     Json.object().put("user_id", s.userId("carol"))));
             String eventId = ok(send(s, alice, room, "geheim")).get("event_id").asText();
             String other = createRoom(s, alice, Json.object().put("name", "Bleibt"));
+            String bobSince = ok(s.request("GET", "/_matrix/client/v3/sync?timeout=0", bob, null)).get("next_batch").asText();
 
             String delete = V2 + "/" + enc(room);
             assertError(s.request("DELETE", delete, bob, Json.object()), 403, "M_FORBIDDEN");
@@ -202,8 +203,14 @@ class RoomAdminHandlersTest {
             // Blocked: joining again is refused.
             assertError(join(s, bob, room), 403, "M_FORBIDDEN");
             assertTrue(ok(s.request("GET", V1 + "/" + enc(room) + "/block", admin, null)).get("block").asBoolean());
-            // Everyone's sync still works after the purge.
+            // Everyone's sync still works after the purge, and a client that was away learns it left the room.
             ok(s.request("GET", "/_matrix/client/v3/sync?timeout=0", bob, null));
+            JsonNode later = ok(s.request("GET", "/_matrix/client/v3/sync?timeout=0&since=" + enc(bobSince), bob, null));
+            assertTrue(later.path("rooms").path("leave").has(room), later.toString());
+            assertFalse(later.path("rooms").path("join").has(room), later.toString());
+            JsonNode again = ok(s.request("GET", "/_matrix/client/v3/sync?timeout=0&since="
+                    + enc(later.get("next_batch").asText()), bob, null));
+            assertFalse(again.path("rooms").path("leave").has(room), again.toString());
         }
     }
 
