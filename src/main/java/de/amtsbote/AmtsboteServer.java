@@ -148,7 +148,8 @@ public final class AmtsboteServer implements AutoCloseable {
         // Registration tokens (invite links): sign-up with m.login.registration_token, open registration stays off.
         de.amtsbote.users.RegistrationTokens registrationTokens = new de.amtsbote.users.RegistrationTokens(
                 new de.amtsbote.storage.jdbc.JdbcRegistrationTokenStore(db), System::currentTimeMillis);
-        de.amtsbote.users.TokenRegistration tokenRegistration = new de.amtsbote.users.TokenRegistration(accounts, registrationTokens);
+        de.amtsbote.users.TokenRegistration tokenRegistration = new de.amtsbote.users.TokenRegistration(accounts, registrationTokens,
+                config.limits().loginAttemptsPerMinute());
 
         Router router = new Router();
         List<Handlers> handlers = List.of(

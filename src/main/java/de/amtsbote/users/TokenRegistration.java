@@ -23,9 +23,13 @@ public final class TokenRegistration {
     /** UIA session id -> fingerprint of the request it was started for. */
     private final ConcurrentHashMap<String, String> sessions = new ConcurrentHashMap<>();
 
-    public TokenRegistration(Accounts accounts, RegistrationTokens tokens) {
+    /** Token guesses through /register are as slow as through the validity check: per client address. */
+    private final RateLimiter attempts;
+
+    public TokenRegistration(Accounts accounts, RegistrationTokens tokens, int tokenAttemptsPerMinute) {
         this.accounts = accounts;
         this.tokens = tokens;
+        this.attempts = new RateLimiter(tokenAttemptsPerMinute);
     }
 
     /**
@@ -48,6 +52,8 @@ public final class TokenRegistration {
             throw MatrixException.forbidden("The requested operation changed during user-interactive authentication");
         }
         if (r.deviceId() != null && r.deviceId().length() > 100) throw MatrixException.invalidParam("device_id is too long");
+        long wait = attempts.tryAcquire(remoteAddress, System.currentTimeMillis());
+        if (wait > 0) throw MatrixException.limitExceeded(wait);
         if (r.token() == null || !tokens.reserve(r.token())) {
             throw MatrixException.forbidden("The registration token is not valid (unknown, expired or used up)");
         }

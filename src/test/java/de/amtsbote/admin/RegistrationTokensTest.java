@@ -215,10 +215,16 @@ class RegistrationTokensTest {
     }
 
     @Test
-    void validityCheckIsRateLimited() throws Exception {
+    void tokenGuessingIsRateLimited() throws Exception {
         try (TestServer s = new TestServer(TestServer.Db.SQLITE, "limits:\n  login_attempts_per_minute: 3\n")) {
             for (int i = 0; i < 3; i++) ok(s.request("GET", VALIDITY + "rate" + i, null, null));
             assertError(s.request("GET", VALIDITY + "rate4", null, null), 429, "M_LIMIT_EXCEEDED");
+            // The same through POST /register: three wrong guesses, then 429 even for a good token.
+            String admin = s.userToken("admin", true);
+            ok(s.request("POST", TOKENS + "/new", admin, Json.object().put("token", "richtig")));
+            for (int i = 0; i < 3; i++) assertError(register(s, "rater" + i, "falsch" + i), 403, "M_FORBIDDEN");
+            assertError(register(s, "rater", "richtig"), 429, "M_LIMIT_EXCEEDED");
+            assertTrue(s.server().accounts().user(s.userId("rater")).isEmpty());
         }
     }
 }
