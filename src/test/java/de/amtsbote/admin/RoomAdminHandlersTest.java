@@ -189,6 +189,8 @@ class RoomAdminHandlersTest {
             assertEquals(deleteId, byRoom.get("results").get(0).get("delete_id").asText());
             assertError(s.request("GET", V2 + "/delete_status/unbekannt", admin, null), 404, "M_NOT_FOUND");
             assertError(s.request("GET", V2 + "/delete_status/" + deleteId, bob, null), 403, "M_FORBIDDEN");
+            assertError(s.request("GET", V2 + "/" + enc(room) + "/delete_status", bob, null), 403, "M_FORBIDDEN");
+            assertError(s.request("GET", V2 + "/" + enc(other) + "/delete_status", admin, null), 404, "M_NOT_FOUND");
 
             // Purged: no trace in the database, gone from the lists, the alias and the directory.
             assertTrue(s.server().stores().events().event(eventId).isEmpty());
