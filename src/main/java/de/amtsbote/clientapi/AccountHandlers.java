@@ -17,13 +17,12 @@ import de.amtsbote.util.Json;
 public final class AccountHandlers implements Handlers {
     private final Accounts accounts;
     private final UserInteractiveAuth uia;
+    /** Sign-up with registration tokens; without it (null) every registration is refused. */
+    private final de.amtsbote.users.TokenRegistration registration;
 
     public AccountHandlers(Accounts accounts, UserInteractiveAuth uia) {
         this(accounts, uia, null);
     }
-
-    /** Sign-up with registration tokens; without it (null) every registration is refused. */
-    private final de.amtsbote.users.TokenRegistration registration;
 
     public AccountHandlers(Accounts accounts, UserInteractiveAuth uia, de.amtsbote.users.TokenRegistration registration) {
         this.accounts = accounts;
