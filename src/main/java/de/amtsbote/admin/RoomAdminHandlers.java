@@ -22,8 +22,8 @@ import de.amtsbote.util.Json;
 import java.util.TreeSet;
 
 /**
- * Synapse's rooms admin API (docs/admin_api/rooms.md): list, details, members, state, block, delete (v2) and
- * the deletion status. The shutdown room of Synapse (new_room_user_id) is not offered.
+ * Synapse's rooms admin API (docs/admin_api/rooms.md): list, details, members, state, block, delete (v2, and
+ * the older synchronous v1) and the deletion status. The shutdown room of Synapse (new_room_user_id) is not offered.
  */
 public final class RoomAdminHandlers implements Handlers {
     private static final String V1 = "/_synapse/admin/v1/rooms";
@@ -97,6 +97,13 @@ public final class RoomAdminHandlers implements Handlers {
             return Json.object().put("block", block);
         });
         r.add("DELETE", V2 + "/{roomId}", ADMIN, this::delete);
+        // Synapse's older synchronous variant: the same work, the result in the answer.
+        r.add("DELETE", V1 + "/{roomId}", ADMIN, req -> {
+            RoomDeletion.Request d = deletion(req);
+            RoomDeletion.Task task = deletion.runNow(d);
+            audit.record(req, "room.delete", d.roomId(), auditDetails(d).put("delete_id", task.deleteId()));
+            return task.json().get("shutdown_room");
+        });
         r.add("GET", V2 + "/{roomId}/delete_status", ADMIN, req -> {
             String roomId = roomIdParam(req);
             var tasks = deletion.tasksOf(roomId);
@@ -131,6 +138,14 @@ public final class RoomAdminHandlers implements Handlers {
     }
 
     private Object delete(Req req) {
+        RoomDeletion.Request d = deletion(req);
+        RoomDeletion.Task task = deletion.start(d);
+        audit.record(req, "room.delete", d.roomId(), auditDetails(d).put("delete_id", task.deleteId()));
+        return Json.object().put("delete_id", task.deleteId());
+    }
+
+    /** The delete body (Synapse: at least {}); the replacement room is not offered. */
+    private static RoomDeletion.Request deletion(Req req) {
         String roomId = roomIdParam(req);
         ObjectNode body = req.json();
         if (JsonFields.optString(body, "new_room_user_id") != null) {
@@ -142,11 +157,11 @@ public final class RoomAdminHandlers implements Handlers {
         boolean block = Boolean.TRUE.equals(JsonFields.optBoolean(body, "block"));
         boolean purge = !Boolean.FALSE.equals(JsonFields.optBoolean(body, "purge"));
         boolean forcePurge = Boolean.TRUE.equals(JsonFields.optBoolean(body, "force_purge"));
-        RoomDeletion.Task task = deletion.start(new RoomDeletion.Request(roomId, req.userId(), block, purge, forcePurge));
-        ObjectNode details = Json.object().put("block", block).put("purge", purge).put("force_purge", forcePurge)
-                .put("delete_id", task.deleteId());
-        audit.record(req, "room.delete", roomId, details);
-        return Json.object().put("delete_id", task.deleteId());
+        return new RoomDeletion.Request(roomId, req.userId(), block, purge, forcePurge);
+    }
+
+    private static ObjectNode auditDetails(RoomDeletion.Request d) {
+        return Json.object().put("block", d.block()).put("purge", d.purge()).put("force_purge", d.forcePurge());
     }
 
     private static int nonNegative(Req req, String name, int dflt) {

@@ -13,7 +13,7 @@ import de.amtsbote.users.Accounts;
 import de.amtsbote.users.UserInteractiveAuth;
 import de.amtsbote.util.Json;
 
-/** Login, logout, whoami, registration (refused) and devices. */
+/** Login, logout, whoami, registration (only with a registration token) and devices. */
 public final class AccountHandlers implements Handlers {
     private final Accounts accounts;
     private final UserInteractiveAuth uia;

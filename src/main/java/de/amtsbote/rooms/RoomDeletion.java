@@ -109,6 +109,32 @@ public final class RoomDeletion {
         return task;
     }
 
+    /**
+     * Synapse's v1 delete: the same work, done before answering. A room not known here may be blocked in
+     * advance (block: true); then nothing else happens.
+     */
+    public Task runNow(Request r) {
+        if (!Identifiers.isValidRoomId(r.roomId())) throw MatrixException.invalidParam(r.roomId() + " is not a legal room ID");
+        Task task = new Task(Tokens.random(16), r.roomId(), clock.getAsLong());
+        if (rooms.room(r.roomId()) == null) {
+            if (!r.block()) throw MatrixException.unknown("Unknown room " + r.roomId());
+            blocks.block(r.roomId(), r.adminUserId());
+            task.status = Status.COMPLETE;
+            return task;
+        }
+        synchronized (tasks) {
+            for (Task t : tasks.values()) {
+                if (t.roomId.equals(r.roomId()) && (t.status == Status.SCHEDULED || t.status == Status.ACTIVE)) {
+                    throw MatrixException.unknown("The room " + r.roomId() + " is already being deleted (delete_id " + t.deleteId + ")");
+                }
+            }
+            tasks.put(task.deleteId, task);
+        }
+        run(task, r);
+        if (task.status == Status.FAILED) throw MatrixException.unknown(task.error);
+        return task;
+    }
+
     public Optional<Task> task(String deleteId) {
         expireOld();
         return Optional.ofNullable(tasks.get(deleteId));

@@ -235,4 +235,27 @@ class RoomAdminHandlersTest {
             assertEquals(0, ok(s.request("GET", "/_matrix/client/v3/joined_rooms", alice, null)).get("joined_rooms").size());
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void deleteV1AnswersWhenDone(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String admin = s.userToken("admin", true);
+            String alice = s.userToken("alice");
+            String room = createRoom(s, alice, Json.object().put("room_alias_name", "weg"));
+            String eventId = ok(send(s, alice, room, "weg damit")).get("event_id").asText();
+            assertError(s.request("DELETE", V1 + "/" + enc(room), alice, Json.object()), 403, "M_FORBIDDEN");
+            JsonNode result = ok(s.request("DELETE", V1 + "/" + enc(room), admin, Json.object()));
+            assertEquals(Json.parse("[\"" + s.userId("alice") + "\"]"), result.get("kicked_users"));
+            assertEquals(Json.parse("[\"#weg:test.local\"]"), result.get("local_aliases"));
+            assertEquals(0, result.get("failed_to_kick_users").size());
+            assertTrue(result.get("new_room_id").isNull());
+            assertTrue(s.server().stores().events().event(eventId).isEmpty());
+            // v1 may block a room not known here in advance; without block an unknown room is a bad request.
+            String unknown = enc("!kommt-noch:test.local");
+            assertError(s.request("DELETE", V1 + "/" + unknown, admin, Json.object()), 400, "M_UNKNOWN");
+            ok(s.request("DELETE", V1 + "/" + unknown, admin, Json.object().put("block", true)));
+            assertTrue(ok(s.request("GET", V1 + "/" + unknown + "/block", admin, null)).get("block").asBoolean());
+        }
+    }
 }
