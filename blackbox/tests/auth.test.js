@@ -62,14 +62,15 @@ test("login with full user id works too", { timeout: 15000 }, async () => {
     assert.equal(body.user_id, u.userId);
 });
 
-test("self-registration is forbidden: POST /register → 403 M_FORBIDDEN", { timeout: 15000 }, async () => {
+test("open self-registration is forbidden: POST /register without a registration token → 403 M_FORBIDDEN", { timeout: 15000 }, async () => {
     const res = await raw("POST", "/_matrix/client/v3/register", {
         body: { username: uniqueName("selfreg"), password: "secret-secret", auth: { type: "m.login.dummy" } },
     });
     expectError(res, 403, "M_FORBIDDEN", "POST /register");
-    // and the account really does not exist afterwards
+    // The only flow offered is token-authenticated registration (invite links).
     const r2 = await raw("POST", "/_matrix/client/v3/register", { body: {} });
-    expectError(r2, 403, "M_FORBIDDEN", "POST /register with empty body");
+    assert.equal(r2.status, 401, "POST /register with empty body gets the user-interactive auth challenge");
+    assert.deepEqual(r2.json.flows, [{ stages: ["m.login.registration_token"] }]);
 });
 
 test("admin API: existing username → 400 M_USER_IN_USE", { timeout: 15000 }, async () => {

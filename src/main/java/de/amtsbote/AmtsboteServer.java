@@ -139,10 +139,16 @@ public final class AmtsboteServer implements AutoCloseable {
         typingExpiry.scheduleAtFixedRate(typing::expire, 1, 1, TimeUnit.SECONDS);
         typingExpiry.scheduleAtFixedRate(presence::expire, 5, 5, TimeUnit.SECONDS);
 
+        // Registration tokens (invite links): sign-up with m.login.registration_token, open registration stays off.
+        de.amtsbote.users.RegistrationTokens registrationTokens = new de.amtsbote.users.RegistrationTokens(
+                new de.amtsbote.storage.jdbc.JdbcRegistrationTokenStore(db), System::currentTimeMillis);
+        de.amtsbote.users.TokenRegistration tokenRegistration = new de.amtsbote.users.TokenRegistration(accounts, registrationTokens,
+                config.limits().loginAttemptsPerMinute());
+
         Router router = new Router();
         List<Handlers> handlers = List.of(
                 new DiscoveryHandlers(config.publicBaseUrl()),
-                new AccountHandlers(accounts, uia),
+                new AccountHandlers(accounts, uia, tokenRegistration),
                 new AdminHandlers(accounts, audit),
                 // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
                 new MediaHandlers(media, false),
@@ -188,6 +194,23 @@ public final class AmtsboteServer implements AutoCloseable {
         this.adminStatus = new de.amtsbote.admin.StatusHandlers(config.serverName(),
                 db.dialect(), new de.amtsbote.storage.jdbc.JdbcServerStatsStore(db), startedMs, System::currentTimeMillis);
         adminStatus.register(router);
+        // Rooms admin (Synapse's list/details/members/state/block/delete), registration tokens, server notices.
+        de.amtsbote.storage.jdbc.JdbcRoomAdminStore roomAdminStore = new de.amtsbote.storage.jdbc.JdbcRoomAdminStore(db);
+        de.amtsbote.rooms.RoomBlocks roomBlocks = new de.amtsbote.rooms.RoomBlocks(roomAdminStore, System::currentTimeMillis);
+        actions.refuseJoinsWhen(roomBlocks::isBlocked);
+        new de.amtsbote.admin.RoomAdminHandlers(rooms, new de.amtsbote.rooms.RoomSummaries(rooms, roomAdminStore), roomBlocks,
+                new de.amtsbote.rooms.RoomDeletion(rooms, stores.directory(), roomAdminStore, roomBlocks, System::currentTimeMillis),
+                clientEvents, accounts, audit).register(router);
+        new de.amtsbote.admin.RegistrationTokenAdminHandlers(registrationTokens, audit).register(router);
+        new de.amtsbote.clientapi.RegistrationTokenHandlers(registrationTokens, config.limits().loginAttemptsPerMinute()).register(router);
+        de.amtsbote.storage.BotStore botStore = new de.amtsbote.storage.jdbc.JdbcBotStore(db);
+        de.amtsbote.rooms.ServerNotices serverNotices = new de.amtsbote.rooms.ServerNotices(actions, accounts, roomAdminStore,
+                stores.accountData(), notifier::wake,
+                u -> botStore.isBot(u) || webhookStore.all().stream().anyMatch(h -> h.botUserId().equals(u)),
+                config.serverNotices().systemMxidLocalpart(), config.serverNotices().systemMxidDisplayName(),
+                config.serverNotices().roomName());
+        actions.refuseRejectingInvitesWhen(serverNotices::isNoticeRoomOf);
+        new de.amtsbote.admin.ServerNoticeAdminHandlers(serverNotices, audit).register(router);
         // End-to-end encryption keys; a device-list change wakes the user and everyone sharing a room with them.
         java.util.function.Consumer<String> deviceListChanged = u -> {
             notifier.wake(u);

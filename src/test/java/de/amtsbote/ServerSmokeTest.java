@@ -45,9 +45,14 @@ class ServerSmokeTest {
             var unknown = s.request("GET", "/_matrix/client/v3/nope", null, null);
             assertEquals(404, unknown.status());
             assertEquals("M_UNRECOGNIZED", unknown.errcode());
+            // Registration only with a registration token: the challenge offers that stage alone, anything else is 403.
             var reg = s.request("POST", "/_matrix/client/v3/register", null, Json.object());
-            assertEquals(403, reg.status());
-            assertEquals("M_FORBIDDEN", reg.errcode());
+            assertEquals(401, reg.status());
+            assertEquals(Json.parse("[{\"stages\":[\"m.login.registration_token\"]}]"), reg.json().get("flows"));
+            var dummy = s.request("POST", "/_matrix/client/v3/register", null,
+                    Json.parse("{\"username\":\"selbst\",\"password\":\"secret-secret\",\"auth\":{\"type\":\"m.login.dummy\"}}"));
+            assertEquals(403, dummy.status());
+            assertEquals("M_FORBIDDEN", dummy.errcode());
             var badJson = s.requestRaw("POST", "/_matrix/client/v3/login", null, "{not json", "application/json");
             assertEquals(400, badJson.status());
             assertEquals("M_NOT_JSON", badJson.errcode());

@@ -13,14 +13,21 @@ import de.amtsbote.users.Accounts;
 import de.amtsbote.users.UserInteractiveAuth;
 import de.amtsbote.util.Json;
 
-/** Login, logout, whoami, registration (refused) and devices. */
+/** Login, logout, whoami, registration (only with a registration token) and devices. */
 public final class AccountHandlers implements Handlers {
     private final Accounts accounts;
     private final UserInteractiveAuth uia;
+    /** Sign-up with registration tokens; without it (null) every registration is refused. */
+    private final de.amtsbote.users.TokenRegistration registration;
 
     public AccountHandlers(Accounts accounts, UserInteractiveAuth uia) {
+        this(accounts, uia, null);
+    }
+
+    public AccountHandlers(Accounts accounts, UserInteractiveAuth uia, de.amtsbote.users.TokenRegistration registration) {
         this.accounts = accounts;
         this.uia = uia;
+        this.registration = registration;
     }
 
     @Override
@@ -48,6 +55,8 @@ public final class AccountHandlers implements Handlers {
             return out;
         });
         r.client("POST", "/register", NONE, req -> {
+            // Only token-authenticated sign-up (m.login.registration_token); open registration stays off.
+            if (registration != null) return registration.register(tokenRegistration(req), req.remoteAddress());
             throw MatrixException.forbidden("Accounts are created by your administrator; self-registration is disabled");
         });
         r.client("GET", "/register/available", NONE, req -> {
@@ -107,6 +116,26 @@ public final class AccountHandlers implements Handlers {
             for (var id : ids) accounts.deleteDevice(req.userId(), id.asText());
             return Json.object();
         });
+    }
+
+    /** POST /register read for {@link de.amtsbote.users.TokenRegistration}: fields, auth dict, request fingerprint. */
+    private static de.amtsbote.users.TokenRegistration.Request tokenRegistration(de.amtsbote.http.Req req) {
+        ObjectNode body = req.json();
+        ObjectNode auth = JsonFields.optObject(body, "auth");
+        ObjectNode rest = body.deepCopy();
+        rest.remove("auth");
+        String fingerprint;
+        try {
+            fingerprint = de.amtsbote.users.Tokens.hash(req.query("kind") + "\n" + de.amtsbote.rooms.CanonicalJson.encode(rest));
+        } catch (IllegalArgumentException e) {
+            throw MatrixException.badJson("The request body holds values JSON cannot compare (e.g. floats)");
+        }
+        return new de.amtsbote.users.TokenRegistration.Request(req.query("kind"), JsonFields.optString(body, "username"),
+                JsonFields.optString(body, "password"), JsonFields.optString(body, "device_id"),
+                JsonFields.optString(body, "initial_device_display_name"),
+                Boolean.TRUE.equals(JsonFields.optBoolean(body, "inhibit_login")), fingerprint,
+                auth == null ? null : JsonFields.optString(auth, "type"), auth == null ? null : JsonFields.optString(auth, "session"),
+                auth == null ? null : JsonFields.optString(auth, "token"));
     }
 
     private static Accounts.LoginRequest login(ObjectNode body) {

@@ -21,7 +21,8 @@ public record Config(
         Encryption encryption,
         Push push,
         Webhooks webhooks,
-        String registrationSharedSecret) {
+        String registrationSharedSecret,
+        ServerNotices serverNotices) {
 
     /** type is "sqlite" (path used) or "postgresql" (url, user, password used). */
     public record Database(String type, Path path, String url, String user, String password, int poolSize) {
@@ -35,13 +36,6 @@ public record Config(
      */
     public record Limits(int loginAttemptsPerMinute, int maxRequestBodyBytes, int maxSyncTimeoutMs) {}
 
-    /**
-     * End-to-end encryption policy, like Synapse's encryption_enabled_by_default_for_room_type.
-     *
-     * @param newRooms       which new rooms get encryption switched on when they are created
-     * @param usersMayEnable whether room members with enough power may switch it on later (or ask for it at
-     *                       creation when the policy does not); once on it cannot be switched off (Matrix rule)
-     */
     /** Push delivery. allowInternalGateways: pushes may go to addresses in the server's own network. */
     public record Push(boolean allowInternalGateways) {}
 
@@ -52,6 +46,19 @@ public record Config(
      */
     public record Webhooks(int deliveriesPerMinute, int maxBodyBytes, int outgoingTimeoutMs, boolean allowInternalTargets) {}
 
+    /**
+     * Server notices (Synapse's server_notices section): the system user that sends them, its display name and
+     * the name of each user's notices room.
+     */
+    public record ServerNotices(String systemMxidLocalpart, String systemMxidDisplayName, String roomName) {}
+
+    /**
+     * End-to-end encryption policy, like Synapse's encryption_enabled_by_default_for_room_type.
+     *
+     * @param newRooms       which new rooms get encryption switched on when they are created
+     * @param usersMayEnable whether room members with enough power may switch it on later (or ask for it at
+     *                       creation when the policy does not); once on it cannot be switched off (Matrix rule)
+     */
     public record Encryption(NewRooms newRooms, boolean usersMayEnable) {
         public enum NewRooms { OFF, PRIVATE, ALL }
     }

@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
             "", Set.of("server_name", "public_baseurl", "listen", "database", "media", "limits", "signing_key_path",
-                    "encryption", "push", "webhooks", "registration_shared_secret"),
+                    "encryption", "push", "webhooks", "registration_shared_secret", "server_notices"),
             "listen", Set.of("address", "port"),
             "database", Set.of("type", "path", "url", "user", "password", "pool_size"),
             "media", Set.of("path", "max_upload_bytes"),
@@ -30,7 +30,8 @@ public final class ConfigLoader {
             "encryption", Set.of("new_rooms", "users_may_enable"),
             "push", Set.of("allow_internal_gateways"),
             "webhooks", Set.of("deliveries_per_minute", "max_body_bytes", "outgoing_timeout_ms",
-                    "outgoing_allow_internal_targets"));
+                    "outgoing_allow_internal_targets"),
+            "server_notices", Set.of("system_mxid_localpart", "system_mxid_display_name", "room_name"));
 
     private final List<String> problems = new java.util.ArrayList<>();
     private final Path baseDir;
@@ -150,7 +151,7 @@ public final class ConfigLoader {
         return new Config(serverName, baseUrl, address, port, database, mediaConfig, limitsConfig,
                 path(root, "", "signing_key_path", "./data/signing.key"), encryptionConfig,
                 new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)), webhooksConfig,
-                registrationSharedSecret(root));
+                registrationSharedSecret(root), serverNotices(section(root, "server_notices")));
     }
 
     /** Optional; when set it must be a string long enough not to be guessed (it lets anyone holding it create admins). */
@@ -164,6 +165,16 @@ public final class ConfigLoader {
             return null;
         }
         return s;
+    }
+
+    private Config.ServerNotices serverNotices(Map<?, ?> s) {
+        String localpart = string(s, "server_notices", "system_mxid_localpart", "amtsbote-hinweise");
+        if (!localpart.matches("[a-z0-9._=\\-/+]+")) {
+            problems.add("server_notices.system_mxid_localpart may only contain a-z, 0-9 and . _ = - / +, got '" + localpart + "'");
+        }
+        return new Config.ServerNotices(localpart,
+                string(s, "server_notices", "system_mxid_display_name", "IT-Hinweise"),
+                string(s, "server_notices", "room_name", "Hinweise der IT"));
     }
 
     private void checkKeys(String section, Map<?, ?> map) {

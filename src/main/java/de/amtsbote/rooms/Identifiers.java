@@ -17,6 +17,12 @@ public final class Identifiers {
         return isValidServerName(id.substring(colon + 1));
     }
 
+    /** A room ID: '!' and an opaque part (room version 12 ids have no server name), at most 255 bytes. */
+    public static boolean isValidRoomId(String id) {
+        return id != null && id.startsWith("!") && id.length() > 1 && id.indexOf('\0') < 0
+                && id.getBytes(StandardCharsets.UTF_8).length <= 255;
+    }
+
     /** server_name = hostname [ ":" port ], hostname = IPv4 / "[" IPv6 "]" / dns-name. */
     public static boolean isValidServerName(String name) {
         if (name == null || name.isEmpty()) return false;
@@ -40,6 +46,12 @@ public final class Identifiers {
             if (!host.matches("[0-9A-Za-z.-]{1,255}")) return false;
         }
         return port == null || port.matches("[0-9]{1,5}");
+    }
+
+    /** The localpart of a user id (between '@' and the first ':'). */
+    public static String localpartOf(String userId) {
+        int colon = userId.indexOf(':');
+        return userId.substring(1, colon < 0 ? userId.length() : colon);
     }
 
     /** The server name part of a user ID or of a room ID that has one; null if there is no ':'. */

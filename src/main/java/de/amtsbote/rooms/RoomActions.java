@@ -28,6 +28,18 @@ public final class RoomActions {
         this.aliases = new RoomAliases(rooms.serverName(), directory);
     }
 
+    /** Rooms nobody may join (blocked by an admin); set by the server's wiring. */
+    private volatile java.util.function.Predicate<String> joinBlocked = roomId -> false;
+    /** Rooms whose invite may not be rejected (the server notices room, as the spec asks). */
+    private volatile java.util.function.BiPredicate<String, String> inviteNotRejectable = (userId, roomId) -> false;
+
+    public void refuseJoinsWhen(java.util.function.Predicate<String> blocked) { this.joinBlocked = blocked; }
+
+    /** notRejectable tests (user id, room id). */
+    public void refuseRejectingInvitesWhen(java.util.function.BiPredicate<String, String> notRejectable) {
+        this.inviteNotRejectable = notRejectable;
+    }
+
     /** The administrator's encryption policy for rooms. */
     public EncryptionPolicy encryption() { return encryption; }
 
@@ -43,6 +55,7 @@ public final class RoomActions {
 
     public String join(String userId, String roomIdOrAlias, String reason) {
         String roomId = resolve(roomIdOrAlias);
+        if (joinBlocked.test(roomId)) throw MatrixException.forbidden("This room has been blocked on this server");
         Room room = rooms.room(roomId);
         if (room == null) throw MatrixException.notFound("Room not found");
         if (room.member(userId) == Membership.JOIN) return roomId;
@@ -69,6 +82,9 @@ public final class RoomActions {
             throw MatrixException.forbidden("You are not in this room");
         }
         if (current == Membership.BAN) throw MatrixException.forbidden("You are banned from this room");
+        if (current == Membership.INVITE && inviteNotRejectable.test(userId, roomId)) {
+            throw new MatrixException(403, "M_CANNOT_LEAVE_SERVER_NOTICE_ROOM", "You cannot reject the invite to the server notices room");
+        }
         setMember(userId, room, userId, reasonOnly(Membership.LEAVE, reason));
     }
 

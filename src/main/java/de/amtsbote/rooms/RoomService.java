@@ -147,6 +147,28 @@ public final class RoomService {
         return r;
     }
 
+    /**
+     * Drops a purged room from memory (its rows are already deleted), under the room's lock so no event is
+     * being appended meanwhile. Memberships other than "leave" go; the "leave" of the members the deletion
+     * removed stays (until a restart), so /sync can still tell a client that was offline that the room is gone.
+     */
+    public void forgetPurgedRoom(String roomId) {
+        Room r = rooms.get(roomId);
+        if (r != null) r.lock.lock();
+        try {
+            rooms.remove(roomId);
+            for (var entry : memberships.entrySet()) {
+                if (!Membership.LEAVE.is(entry.getValue().get(roomId))) {
+                    entry.getValue().remove(roomId);
+                    Map<String, Long> pos = membershipPos.get(entry.getKey());
+                    if (pos != null) pos.remove(roomId);
+                }
+            }
+        } finally {
+            if (r != null) r.lock.unlock();
+        }
+    }
+
     private Room load(String roomId) {
         Optional<EventStore.RoomRow> row = store.room(roomId);
         if (row.isEmpty()) return null;

@@ -41,12 +41,27 @@ final class LeftRoomsStream implements SyncStream {
             if (!req.filter().rooms().matchesRoom(m.getKey())) continue;
             if (!req.initial() && rooms.membershipPos(req.userId(), m.getKey()) <= req.sincePos()) continue;
             Room room = rooms.room(m.getKey());
-            ObjectNode r = room == null ? null : leftRoom(req, room);
+            ObjectNode r = room == null ? purgedRoom(req, m.getKey()) : leftRoom(req, room);
             if (r == null) continue;
-            resp.leaveSection().set(room.roomId(), r);
+            resp.leaveSection().set(m.getKey(), r);
             content = true;
         }
         return content;
+    }
+
+    /**
+     * A room an admin deleted with purge: its events are gone, but a client that missed the leave must still
+     * learn that it left, so it gets the room in "leave" with an empty timeline (incremental syncs only).
+     */
+    private ObjectNode purgedRoom(SyncRequest req, String roomId) {
+        if (req.initial() || rooms.membershipPos(req.userId(), roomId) <= req.sincePos()) return null;
+        ObjectNode out = Json.object();
+        ObjectNode tl = out.putObject("timeline");
+        tl.putArray("events");
+        tl.put("limited", false);
+        out.putObject("state").putArray("events");
+        out.putObject("account_data").putArray("events");
+        return out;
     }
 
     private ObjectNode leftRoom(SyncRequest req, Room room) {

@@ -81,4 +81,17 @@ class ConfigLoaderTest {
         assertTrue(m.contains("webhooks.outgoing_allow_internal_targets must be true or false"), m);
         assertTrue(m.contains("unknown setting 'webhooks.rate'"), m);
     }
+
+    @Test
+    void serverNotices() {
+        Config.ServerNotices d = ConfigLoader.parse("", Path.of("/tmp"), "t").serverNotices();
+        assertEquals(new Config.ServerNotices("amtsbote-hinweise", "IT-Hinweise", "Hinweise der IT"), d);
+        Config.ServerNotices c = ConfigLoader.parse("server_notices:\n  system_mxid_localpart: it\n  room_name: IT-News\n",
+                Path.of("/tmp"), "t").serverNotices();
+        assertEquals(new Config.ServerNotices("it", "IT-Hinweise", "IT-News"), c);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "server_notices:\n  system_mxid_localpart: IT Abteilung\n  avatar: x\n", Path.of("/tmp"), "t"));
+        assertTrue(e.getMessage().contains("server_notices.system_mxid_localpart may only contain"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown setting 'server_notices.avatar'"), e.getMessage());
+    }
 }
