@@ -18,7 +18,8 @@ public record Config(
         Limits limits,
         Path signingKeyPath,
         Encryption encryption,
-        Push push) {
+        Push push,
+        LdapConfig ldap) {
 
     /** type is "sqlite" (path used) or "postgresql" (url, user, password used). */
     public record Database(String type, Path path, String url, String user, String password, int poolSize) {
