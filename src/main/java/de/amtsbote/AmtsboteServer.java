@@ -65,6 +65,8 @@ public final class AmtsboteServer implements AutoCloseable {
     private final PushNotificationPolicy notificationPolicy;
     /** Delivers push notifications to the push gateways of the users' pushers. */
     private final de.amtsbote.push.PushGatewayClient pushGateway;
+    /** LDAP / Active Directory sign-in and sync; switched off unless ldap.enabled. */
+    private final de.amtsbote.ldap.Ldap ldap;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -181,6 +183,12 @@ public final class AmtsboteServer implements AutoCloseable {
                 deviceListChanges, ignoredUsers::of, accounts::isValid);
         accounts.onDevicesDeleted(sliding::devicesDeleted);
         new de.amtsbote.clientapi.SlidingSyncHandlers(sliding, presence, config.limits().maxSyncTimeoutMs()).register(router);
+        // LDAP / Active Directory: sign-in with the directory password and the directory sync (docs/ldap.md).
+        // TODO at merge: pass the hash-chained audit log instead of the interim logging one.
+        de.amtsbote.admin.AdminAudit ldapAudit = new de.amtsbote.admin.LoggedAdminAudit();
+        this.ldap = de.amtsbote.ldap.Ldap.create(config.ldap(), new de.amtsbote.storage.jdbc.JdbcLdapStore(db), accounts,
+                actions, ldapAudit, System::currentTimeMillis);
+        new de.amtsbote.admin.LdapAdminHandlers(ldap, ldapAudit).register(router);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
                 new de.amtsbote.http.StaticFiles("/webclient"));
@@ -237,11 +245,14 @@ public final class AmtsboteServer implements AutoCloseable {
 
     public de.amtsbote.push.PushGatewayClient pushGateway() { return pushGateway; }
 
+    public de.amtsbote.ldap.Ldap ldap() { return ldap; }
+
     @Override
     public void close() throws Exception {
         http.close();
         typingExpiry.shutdownNow();
         pushGateway.close();
+        ldap.close();
         db.close();
     }
 }
