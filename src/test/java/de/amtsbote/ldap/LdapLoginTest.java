@@ -43,7 +43,9 @@ class LdapLoginTest {
 
                 assertError(s.request("POST", LOGIN, null, login("mmueller", "wrong")), 403, "M_FORBIDDEN");
                 // An empty password is an anonymous bind to LDAP servers, which succeeds: must never let anyone in.
-                assertError(s.request("POST", LOGIN, null, login("mmueller", "")), 403, "M_FORBIDDEN");
+                var empty = s.request("POST", LOGIN, null, login("mmueller", ""));
+                assertError(empty, 403, "M_FORBIDDEN");
+                assertEquals("Invalid user name or password", empty.json().get("error").asText(), "refused, not an error");
                 assertError(s.request("POST", LOGIN, null, login("nobody", "Sommer2026!")), 403, "M_FORBIDDEN");
                 assertError(s.request("POST", LOGIN, null, login("kschmidt", "Winter2026!")), 403, "M_FORBIDDEN");
                 assertError(s.request("POST", LOGIN, null, login("printer", "printer-pass")), 403, "M_FORBIDDEN");

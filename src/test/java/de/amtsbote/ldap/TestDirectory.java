@@ -20,8 +20,16 @@ final class TestDirectory implements AutoCloseable {
 
     final InMemoryDirectoryServer server;
 
-    TestDirectory() throws Exception {
+    TestDirectory(com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor... interceptors) throws Exception {
+        this(0, interceptors);
+    }
+
+    /** maxSizeLimit: most entries one search returns (0 = no limit), like Active Directory's MaxPageSize. */
+    TestDirectory(int maxSizeLimit, com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor... interceptors)
+            throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
+        config.setMaxSizeLimit(maxSizeLimit);
+        for (var i : interceptors) config.addInMemoryOperationInterceptor(i);
         config.setSchema(null);
         config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
         server = new InMemoryDirectoryServer(config);
