@@ -39,8 +39,8 @@ final class GroupRooms {
     }
 
     /** enabledByDn: normalised DN of each enabled directory user with an active local account → user id. */
-    ObjectNode sync(LdapDirectory.Snapshot snap, Map<String, String> enabledByDn, ArrayNode errors) {
-        ArrayNode joined = Json.array(), kicked = Json.array();
+    void sync(LdapDirectory.Snapshot snap, Map<String, String> enabledByDn, ArrayNode joined, ArrayNode kicked,
+              ArrayNode errors) {
         // room id → wanted user → the group that wants them; null when a group of the room could not be read.
         Map<String, Map<String, String>> wanted = new LinkedHashMap<>();
         Set<String> unreadable = new HashSet<>();
@@ -92,10 +92,6 @@ final class GroupRooms {
                 }
             }
         }
-        ObjectNode out = Json.object();
-        out.set("joined", joined);
-        out.set("kicked", kicked);
-        return out;
     }
 
     /** True if the sync put the user in the room (and now tracks it); false if they already were in it. */

@@ -25,6 +25,9 @@ public final class LdapAuth implements ExternalAuth {
     }
 
     @Override
+    public boolean managesPassword(String userId) { return accounts.linked(userId).isPresent(); }
+
+    @Override
     public Result check(String userId, String password) {
         var local = accounts.accounts();
         if (!local.isLocal(userId)) return Result.NOT_MINE;
@@ -41,7 +44,8 @@ public final class LdapAuth implements ExternalAuth {
             }
             if (!directory.checkPassword(entry.get().dn(), password)) return Result.REJECTED;
             if (existing.isEmpty()) {
-                if (!accounts.create(entry.get(), ACTOR)) return Result.REJECTED;
+                // false: the name was taken meanwhile; fine if by this user's own parallel first sign-in.
+                if (!accounts.create(entry.get(), ACTOR) && accounts.linked(userId).isEmpty()) return Result.REJECTED;
             } else {
                 if (!linked.get().dn().equals(entry.get().dn())) accounts.store().link(userId, entry.get().dn(), 0);
                 accounts.updateDisplayname(existing.get(), entry.get(), ACTOR);

@@ -72,8 +72,10 @@ public final class LdapSync {
             } catch (RuntimeException e) {
                 LOG.log(java.util.logging.Level.WARNING, "LDAP sync failed", e);
                 result.put("ok", false);
+                // The lists filled so far stay: they are the changes that did happen.
                 result.put("error", "The sync stopped with an internal error after the changes listed here; see the server log.");
             }
+            result.put("started_ts", started);
             result.put("finished_ts", clock.getAsLong());
             lastSyncTs = started;
             lastResult = result;
@@ -90,8 +92,13 @@ public final class LdapSync {
         config.groupRooms().forEach(g -> groups.add(g.groupDn()));
         LdapDirectory.Snapshot snap = directory.snapshot(groups);
 
-        ArrayNode created = Json.array(), updated = Json.array(), locked = Json.array(), unlocked = Json.array();
-        ArrayNode skipped = Json.array(), errors = Json.array(), admins = Json.array(), notAdmins = Json.array();
+        result.put("directory_users", snap.users().size());
+        // Filled in as the changes happen, so a sync stopped by an unexpected error still lists what it did.
+        ArrayNode created = result.putArray("created"), updated = result.putArray("updated");
+        ArrayNode locked = result.putArray("locked"), unlocked = result.putArray("unlocked");
+        ArrayNode admins = result.putArray("admin_granted"), notAdmins = result.putArray("admin_revoked");
+        ArrayNode joined = result.putArray("joined"), kicked = result.putArray("kicked");
+        ArrayNode skipped = result.putArray("skipped"), errors = result.putArray("errors");
         snap.groupErrors().values().forEach(errors::add);
 
         // Usable entries by user name; entries whose name cannot be a Matrix user name, or appear twice, are skipped.
@@ -123,6 +130,7 @@ public final class LdapSync {
             if (entry == null || entry.disabled()) toLock.add(l);
         }
         if (!toLock.isEmpty() && (snap.users().isEmpty() || toLock.size() * 100L > (long) config.maxLockPercent() * active)) {
+            result.removeAll();
             result.put("ok", false);
             result.put("refused", true);
             result.put("would_lock", toLock.size());
@@ -146,22 +154,22 @@ public final class LdapSync {
             locked.add(l.userId());
         }
 
-        Set<String> linkedIds = new HashSet<>();
-        linked.forEach(l -> linkedIds.add(l.userId()));
+        Map<String, LdapStore.LinkedUser> linkedById = new HashMap<>();
+        linked.forEach(l -> linkedById.put(l.userId(), l));
         Map<String, String> enabledByDn = new HashMap<>();
         for (DirectoryUser u : byName.values()) {
             if (u.disabled()) continue;
             String userId = accounts.accounts().userId(u.localpart());
             AccountStore.User local = localByUser.get(userId);
             try {
-                if (!linkedIds.contains(userId)) {
+                if (!linkedById.containsKey(userId)) {
                     if (accounts.accounts().user(userId).isPresent() || !accounts.create(u, ACTOR)) {
                         skip(skipped, userId, u.dn(), "an account with this name was created in Amtsbote, not from the directory; left alone");
                         continue;
                     }
                     created.add(userId);
                 } else if (local != null) {
-                    LdapStore.LinkedUser l = linked.stream().filter(x -> x.userId().equals(userId)).findFirst().orElseThrow();
+                    LdapStore.LinkedUser l = linkedById.get(userId);
                     if (!l.dn().equals(u.dn())) accounts.store().link(userId, u.dn(), clock.getAsLong());
                     if (local.deactivated()) {
                         if (!l.lockedBySync()) continue; // deactivated by an admin: the sync does not undo that
@@ -181,20 +189,8 @@ public final class LdapSync {
             Set<String> members = snap.groupMembers().get(LdapDirectory.normalize(config.adminGroupDn()));
             if (members != null) syncAdmins(members, enabledByDn, admins, notAdmins);
         }
-        ObjectNode rooms = groupRooms.sync(snap, enabledByDn, errors);
-
+        groupRooms.sync(snap, enabledByDn, joined, kicked, errors);
         result.put("ok", errors.isEmpty());
-        result.put("directory_users", snap.users().size());
-        result.set("created", created);
-        result.set("updated", updated);
-        result.set("locked", locked);
-        result.set("unlocked", unlocked);
-        result.set("admin_granted", admins);
-        result.set("admin_revoked", notAdmins);
-        result.set("joined", rooms.get("joined"));
-        result.set("kicked", rooms.get("kicked"));
-        result.set("skipped", skipped);
-        result.set("errors", errors);
     }
 
     private void syncAdmins(Set<String> memberDns, Map<String, String> enabledByDn, ArrayNode granted, ArrayNode revoked) {

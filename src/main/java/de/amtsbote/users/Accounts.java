@@ -195,6 +195,9 @@ public final class Accounts implements Authenticator {
 
     /** Sets a new password; optionally signs out every other device of the user. */
     public void changePassword(String userId, String newPassword, boolean logoutOtherDevices, Session current) {
+        if (externalAuth.managesPassword(userId)) {
+            throw MatrixException.forbidden("Your password is managed by the directory (Active Directory / LDAP): change it there");
+        }
         if (newPassword == null || newPassword.length() < 8) {
             throw new MatrixException(400, "M_WEAK_PASSWORD", "Password must have at least 8 characters");
         }

@@ -21,5 +21,8 @@ public interface ExternalAuth {
      */
     Result check(String userId, String password);
 
+    /** Whether the user's password lives outside Amtsbote (then it cannot be changed here). */
+    default boolean managesPassword(String userId) { return false; }
+
     ExternalAuth NONE = (userId, password) -> Result.NOT_MINE;
 }

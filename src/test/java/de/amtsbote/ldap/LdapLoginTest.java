@@ -52,6 +52,14 @@ class LdapLoginTest {
                 assertTrue(s.server().accounts().user("@nobody:test.local").isEmpty());
                 assertTrue(s.server().accounts().user("@printer:test.local").isEmpty(), "outside the user filter");
 
+                // The password lives in the directory: changing it here is refused after a valid UIA.
+                ObjectNode change = Json.object().put("new_password", "Neu-2026-Passwort");
+                change.putObject("auth").put("type", "m.login.password").put("password", "Sommer2026!")
+                        .putObject("identifier").put("type", "m.id.user").put("user", "mmueller");
+                var changed = s.request("POST", "/_matrix/client/v3/account/password", ok.json().get("access_token").asText(), change);
+                assertError(changed, 403, "M_FORBIDDEN");
+                assertTrue(changed.json().get("error").asText().contains("directory"), changed.body());
+
                 // The directory decides the display name at each sign-in.
                 dir.set(TestDirectory.userDn("mmueller"), "displayName", "Maria Meier");
                 assertEquals(200, s.request("POST", LOGIN, null, login("mmueller", "Sommer2026!")).status());
