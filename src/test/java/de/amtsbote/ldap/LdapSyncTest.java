@@ -131,6 +131,14 @@ class LdapSyncTest {
                 assertTrue(deactivated(t, "bernd"));
                 assertTrue(t.audit().acts.contains("ldap-sync user.unlock " + id("carla")));
                 assertEquals(200, s.request("POST", "/_matrix/client/v3/login", null, login("carla", "carla-Pass1")).status());
+
+                // An entry moved or renamed in the directory stays the same account.
+                dir.server.modifyDN(TestDirectory.userDn("dora"), "CN=Dora Neumann", true);
+                r = t.sync().run();
+                assertEquals(0, r.get("locked").size() + r.get("created").size(), r.toString());
+                assertEquals(LdapDirectory.normalize("CN=Dora Neumann," + TestDirectory.STAFF),
+                        new JdbcLdapStore(s.server().stores().db()).linked(id("dora")).orElseThrow().dn());
+                assertEquals(200, s.request("POST", "/_matrix/client/v3/login", null, login("dora", "dora-Pass1")).status());
             }
         }
     }
