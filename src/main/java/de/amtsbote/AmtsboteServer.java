@@ -71,6 +71,8 @@ public final class AmtsboteServer implements AutoCloseable {
     private final de.amtsbote.admin.StatusHandlers adminStatus;
     /** Outgoing rules: calls external services for matching messages on virtual threads. */
     private final de.amtsbote.webhooks.OutgoingRules outgoingRules;
+    /** LDAP / Active Directory sign-in and sync; switched off unless ldap.enabled. */
+    private final de.amtsbote.ldap.Ldap ldap;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -250,6 +252,11 @@ public final class AmtsboteServer implements AutoCloseable {
         new de.amtsbote.admin.AccountLockHandlers(moderation, audit).register(router);
         new de.amtsbote.admin.SharedSecretHandlers(new de.amtsbote.users.SharedSecretRegistration(
                 config.registrationSharedSecret(), accounts, System::currentTimeMillis), accounts, audit).register(router);
+        // LDAP / Active Directory: sign-in with the directory password and the directory sync (docs/ldap.md).
+        this.ldap = de.amtsbote.ldap.Ldap.create(config.ldap(), new de.amtsbote.storage.jdbc.JdbcLdapStore(db), accounts,
+                actions, audit, System::currentTimeMillis);
+        new de.amtsbote.admin.LdapAdminHandlers(ldap, audit).register(router);
+        adminStatus.ldapStatus(() -> ldap.enabled() ? ldap.status() : null);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
                 new de.amtsbote.http.StaticFiles("/webclient"));
@@ -310,12 +317,15 @@ public final class AmtsboteServer implements AutoCloseable {
 
     public de.amtsbote.push.PushGatewayClient pushGateway() { return pushGateway; }
 
+    public de.amtsbote.ldap.Ldap ldap() { return ldap; }
+
     @Override
     public void close() throws Exception {
         http.close();
         typingExpiry.shutdownNow();
         pushGateway.close();
         outgoingRules.close();
+        ldap.close();
         db.close();
     }
 }

@@ -22,7 +22,8 @@ public record Config(
         Push push,
         Webhooks webhooks,
         String registrationSharedSecret,
-        ServerNotices serverNotices) {
+        ServerNotices serverNotices,
+        LdapConfig ldap) {
 
     /** type is "sqlite" (path used) or "postgresql" (url, user, password used). */
     public record Database(String type, Path path, String url, String user, String password, int poolSize) {

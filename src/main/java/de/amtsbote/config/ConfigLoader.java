@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
             "", Set.of("server_name", "public_baseurl", "listen", "database", "media", "limits", "signing_key_path",
-                    "encryption", "push", "webhooks", "registration_shared_secret", "server_notices"),
+                    "encryption", "push", "webhooks", "registration_shared_secret", "server_notices", "ldap"),
             "listen", Set.of("address", "port"),
             "database", Set.of("type", "path", "url", "user", "password", "pool_size"),
             "media", Set.of("path", "max_upload_bytes"),
@@ -151,7 +151,8 @@ public final class ConfigLoader {
         return new Config(serverName, baseUrl, address, port, database, mediaConfig, limitsConfig,
                 path(root, "", "signing_key_path", "./data/signing.key"), encryptionConfig,
                 new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)), webhooksConfig,
-                registrationSharedSecret(root), serverNotices(section(root, "server_notices")));
+                registrationSharedSecret(root), serverNotices(section(root, "server_notices")),
+                LdapConfigReader.read(root.get("ldap"), baseDir, problems));
     }
 
     /** Optional; when set it must be a string long enough not to be guessed (it lets anyone holding it create admins). */

@@ -76,8 +76,13 @@ public final class Accounts implements Authenticator {
         long wait = Math.max(loginLimiter.tryAcquire("addr:" + remoteAddress, now),
                 loginLimiter.tryAcquire("user:" + userId, now));
         if (wait > 0) throw MatrixException.limitExceeded(wait);
+        ExternalAuth.Result external = externalAuth.check(userId, password);
         Optional<AccountStore.User> found = store.user(userId);
-        boolean ok = PasswordHasher.verify(password, found.map(AccountStore.User::passwordHash).orElse(dummyHash));
+        boolean ok = switch (external) {
+            case ACCEPTED -> true;
+            case REJECTED -> false;
+            case NOT_MINE -> PasswordHasher.verify(password, found.map(AccountStore.User::passwordHash).orElse(dummyHash));
+        };
         if (found.isEmpty() || !ok) throw MatrixException.forbidden("Invalid user name or password");
         if (found.get().deactivated()) throw new MatrixException(403, "M_USER_DEACTIVATED", "This account is deactivated");
         if (locked.test(userId)) throw MatrixException.userLocked();
@@ -98,8 +103,15 @@ public final class Accounts implements Authenticator {
     public boolean checkPassword(String userId, String password) {
         long wait = loginLimiter.tryAcquire("user:" + userId, System.currentTimeMillis());
         if (wait > 0) throw MatrixException.limitExceeded(wait);
+        ExternalAuth.Result external = externalAuth.check(userId, password);
+        if (external != ExternalAuth.Result.NOT_MINE) return external == ExternalAuth.Result.ACCEPTED;
         return store.user(userId).map(u -> PasswordHasher.verify(password, u.passwordHash())).orElse(false);
     }
+
+    /** Directory accounts (LDAP) sign in with the directory's password; see {@link ExternalAuth}. */
+    private volatile ExternalAuth externalAuth = ExternalAuth.NONE;
+
+    public void setExternalAuth(ExternalAuth externalAuth) { this.externalAuth = externalAuth; }
 
     @Override
     public Session authenticate(String accessToken) {
@@ -214,6 +226,9 @@ public final class Accounts implements Authenticator {
 
     /** Sets a new password; optionally signs out every other device of the user. */
     public void changePassword(String userId, String newPassword, boolean logoutOtherDevices, Session current) {
+        if (externalAuth.managesPassword(userId)) {
+            throw MatrixException.forbidden("Your password is managed by the directory (Active Directory / LDAP): change it there");
+        }
         if (newPassword == null || newPassword.length() < 8) {
             throw new MatrixException(400, "M_WEAK_PASSWORD", "Password must have at least 8 characters");
         }
