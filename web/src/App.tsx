@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { HttpApiEvent, type MatrixClient, type MatrixError } from "matrix-js-sdk";
+import { ClientEvent, HttpApiEvent, SyncState, type MatrixClient, type MatrixError } from "matrix-js-sdk";
 import { t } from "./i18n";
 import { loadSession, makeClient, saveSession, setNotice, startClient, takeNotice, type Session } from "./matrix";
 import { Login } from "./components/Login";
@@ -85,9 +85,19 @@ export function App() {
   useEffect(() => {
     if (!client) return;
     const onLoggedOut = (err: MatrixError) => void goneRef.current((err.data ?? { errcode: err.errcode }) as AuthErrorBody, err.httpStatus ?? 401);
+    // A locked account (401 M_USER_LOCKED, a soft logout): sessions end with a clear message, local data stays.
+    const onSync = (state: SyncState, _prev: SyncState | null, data?: { error?: Error }) => {
+      if (state === SyncState.Error && (data?.error as MatrixError | undefined)?.errcode === "M_USER_LOCKED" && !ending.current) {
+        ending.current = true;
+        client.stopClient();
+        endSession("login.locked");
+      }
+    };
     client.on(HttpApiEvent.SessionLoggedOut, onLoggedOut);
+    client.on(ClientEvent.Sync, onSync);
     return () => {
       client.off(HttpApiEvent.SessionLoggedOut, onLoggedOut);
+      client.off(ClientEvent.Sync, onSync);
     };
   }, [client]);
 

@@ -206,6 +206,8 @@ const de = {
   "size.MB": "{n} MB",
   "size.GB": "{n} GB",
   "login.wiped": "Dieses Gerät wurde von der IT-Verwaltung abgemeldet, alle hier gespeicherten Daten wurden gelöscht. Bitte melden Sie sich neu an.",
+  "login.locked": "Ihr Konto ist gesperrt. Bitte wenden Sie sich an Ihre IT-Verwaltung.",
+  "login.deactivated": "Dieses Konto ist deaktiviert.",
   "menu.admin": "Verwaltung",
   "register.title": "Konto anlegen",
   "register.intro": "Sie wurden zu Amtsbote eingeladen. Legen Sie hier Ihr Konto an.",

@@ -208,6 +208,8 @@ const en: Record<MessageKey, string> = {
   "size.MB": "{n} MB",
   "size.GB": "{n} GB",
   "login.wiped": "This device was signed out by the IT administration and all data stored here was deleted. Please sign in again.",
+  "login.locked": "Your account is locked. Please contact your IT administration.",
+  "login.deactivated": "This account has been deactivated.",
   "menu.admin": "Administration",
   "register.title": "Create account",
   "register.intro": "You have been invited to Amtsbote. Create your account here.",

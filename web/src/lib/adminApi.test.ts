@@ -86,3 +86,10 @@ describe("helpers", () => {
     expect(merged[1].connections).toEqual([]);
   });
 });
+
+describe("AdminApi on a server without the endpoint", () => {
+  it("turns a non-JSON 200 (the client's own index.html) into M_UNRECOGNIZED", async () => {
+    const fn = async () => new Response("<!doctype html><html></html>", { status: 200 });
+    await expect(new AdminApi("", "t", fn).listUsers({})).rejects.toMatchObject({ errcode: "M_UNRECOGNIZED" });
+  });
+});

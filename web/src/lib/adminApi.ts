@@ -205,7 +205,12 @@ export class AdminApi {
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await this.raw(method, path, body);
     const text = await res.text();
-    return (text ? JSON.parse(text) : {}) as T;
+    try {
+      return (text ? JSON.parse(text) : {}) as T;
+    } catch {
+      // Not JSON (e.g. the web client's own page from a server without this endpoint): not offered here.
+      throw new AdminError(res.status, "M_UNRECOGNIZED", `not a JSON answer from ${path}`);
+    }
   }
 
   /** A request whose answer is a file (audit export). */
