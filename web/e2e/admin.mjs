@@ -301,6 +301,37 @@ await check("audit log lists the acts and verifies", async () => {
   await axeCheck(pa, "audit");
 });
 
+await check("rooms: the admin finds a room, sees its members and deletes it with purge after typing the word", async () => {
+  const admin = await login(ADMIN, ADMIN_PW);
+  const name = `Bauamt e2e ${suffix}`;
+  const room = await api("/_matrix/client/v3/createRoom", { method: "POST", token: admin.json.access_token, body: { name, preset: "private_chat" } });
+  expect(room.status === 200, `createRoom: ${room.status}`);
+  await pa.getByRole("link", { name: de("admin.tab.rooms") }).click();
+  await pa.getByLabel(de("rooms.search")).fill(name);
+  await pa.getByRole("link", { name }).click();
+  await pa.getByRole("heading", { name, level: 3 }).waitFor();
+  await pa.getByRole("link", { name: new RegExp(`^@${esc(ADMIN)}:`) }).waitFor();
+  await axeCheck(pa, "room");
+  await pa.getByRole("button", { name: de("rooms.delete") }).click();
+  const dialog = pa.getByRole("dialog");
+  const confirm = dialog.getByRole("button", { name: de("rooms.deleteTitle") });
+  expect(await confirm.isDisabled(), "delete possible without typing the word");
+  await dialog.getByLabel(de("admin.typeToConfirm", { word: de("rooms.deleteWord") })).fill(de("rooms.deleteWord"));
+  await confirm.click();
+  await pa.getByText(de("rooms.deleted")).waitFor({ timeout: 60000 });
+  await api("/_matrix/client/v3/logout", { method: "POST", token: admin.json.access_token, body: {} });
+});
+
+await check("server notice to a selected account", async () => {
+  await pa.getByRole("link", { name: de("admin.tab.notices") }).click();
+  await pa.getByLabel(de("notices.body")).fill(`Wartung heute um 18 Uhr (${suffix})`);
+  await pa.getByLabel(de("notices.toSome")).check();
+  await pa.getByLabel(de("notices.recipients")).fill(ADMIN);
+  await pa.getByRole("button", { name: de("notices.send") }).click();
+  await pa.getByText(de("notices.sent", { count: 1 })).waitFor();
+  await axeCheck(pa, "notices");
+});
+
 await check("server status page", async () => {
   await pa.getByRole("link", { name: de("admin.tab.status") }).click();
   await pa.getByText(serverName, { exact: true }).waitFor();
