@@ -247,7 +247,7 @@ const de = {
   "admin.copy": "Kopieren",
   "admin.copied": "In die Zwischenablage kopiert.",
   "admin.typeToConfirm": "Zur Bestätigung bitte „{word}“ eingeben",
-  "admin.err.forbidden": "Dafür fehlen Ihnen die Rechte.",
+  "admin.err.forbidden": "Der Server hat das abgelehnt.",
   "admin.err.notFound": "Nicht gefunden.",
   "admin.err.unrecognized": "Diese Funktion bietet der Server (noch) nicht an.",
   "admin.err.invalid": "Ungültige Eingabe: {message}",

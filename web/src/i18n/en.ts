@@ -249,7 +249,7 @@ const en: Record<MessageKey, string> = {
   "admin.copy": "Copy",
   "admin.copied": "Copied to the clipboard.",
   "admin.typeToConfirm": "To confirm, please type “{word}”",
-  "admin.err.forbidden": "You are not allowed to do this.",
+  "admin.err.forbidden": "The server refused this.",
   "admin.err.notFound": "Not found.",
   "admin.err.unrecognized": "The server does not offer this function (yet).",
   "admin.err.invalid": "Invalid input: {message}",

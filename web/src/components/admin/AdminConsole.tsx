@@ -38,7 +38,15 @@ export function AdminConsole({ baseUrl, accessToken, me, hash }: { baseUrl: stri
   const ctx = status.data ? { api, serverName: status.data.server_name, me, origin } : null;
   return (
     <div className="admin">
-      <a href="#admin-main" className="skip-link">
+      {/* The hash is the route here, so the skip link moves focus itself instead of changing the hash. */}
+      <a
+        href="#admin-main"
+        className="skip-link"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById("admin-main")?.focus();
+        }}
+      >
         {t("app.skip")}
       </a>
       <header className="admin-header">
@@ -58,7 +66,7 @@ export function AdminConsole({ baseUrl, accessToken, me, hash }: { baseUrl: stri
           ))}
         </ul>
       </nav>
-      <main className="admin-main" id="admin-main">
+      <main className="admin-main" id="admin-main" tabIndex={-1}>
         <h2 ref={heading} tabIndex={-1}>
           {t(`admin.tab.${tab}`)}
         </h2>

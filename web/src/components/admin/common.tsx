@@ -20,7 +20,8 @@ export function adminErrorText(e: unknown): string {
   if (e instanceof AdminError) {
     switch (e.errcode) {
       case "M_FORBIDDEN":
-        return t("admin.err.forbidden");
+        // The server's reason matters here (e.g. "cannot demote yourself"), so it is shown with the text.
+        return `${t("admin.err.forbidden")} (${e.message})`;
       case "M_NOT_FOUND":
         return t("admin.err.notFound");
       case "M_UNRECOGNIZED":
