@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef } from "react";
 import { t } from "../../i18n";
 import { AdminApi } from "../../lib/adminApi";
+import { ADMIN_TABS as TABS, parseAdminHash } from "../../lib/adminRoutes";
 import { AdminContext, LoadState, useLoad } from "./common";
 import { UsersPage } from "./UsersPage";
 import { UserDetail } from "./UserDetail";
@@ -10,16 +11,6 @@ import { AuditPage } from "./AuditPage";
 import { StatusPage } from "./StatusPage";
 import { IntegrationsPage } from "./IntegrationsPage";
 import { NoticesPage } from "./NoticesPage";
-
-const TABS = ["users", "rooms", "invites", "notices", "audit", "integrations", "status"] as const;
-type Tab = (typeof TABS)[number];
-
-/** Parses #/admin/<tab>[/<id>] */
-export function parseAdminHash(hash: string): { tab: Tab; id: string | null } {
-  const m = hash.match(/^#\/admin(?:\/([a-z]+))?(?:\/(.+))?$/);
-  const tab = (TABS as readonly string[]).includes(m?.[1] ?? "") ? (m![1] as Tab) : "users";
-  return { tab, id: m?.[2] ? decodeURIComponent(m[2]) : null };
-}
 
 /** The IT admin's console (only rendered for server admins). Pages are addressed by the URL hash. */
 export function AdminConsole({ baseUrl, accessToken, me, hash }: { baseUrl: string; accessToken: string; me: string; hash: string }) {

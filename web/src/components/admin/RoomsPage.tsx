@@ -1,10 +1,11 @@
 import { useEffect, useId, useState } from "react";
 import { t } from "../../i18n";
+import { adminHref } from "../../lib/adminRoutes";
 import type { RoomSummary } from "../../lib/adminApi";
 import { ConfirmDialog, LoadState, OutcomeText, useAction, useAdmin, useLoad, yesNo } from "./common";
 import { userHref } from "./UsersPage";
 
-const roomHref = (roomId: string) => `#/admin/rooms/${encodeURIComponent(roomId)}`;
+const roomHref = (roomId: string) => adminHref("rooms", roomId);
 const roomLabel = (r: RoomSummary) => r.name || r.canonical_alias || t("rooms.unnamed");
 
 /** All rooms of the server, largest first, with search. */

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from "react";
 import { t } from "../../i18n";
+import { adminHref } from "../../lib/adminRoutes";
 import { toUserId, type UserSummary } from "../../lib/adminApi";
 import { LoadState, OutcomeText, useAction, useAdmin, useLoad, when } from "./common";
 
@@ -10,7 +11,7 @@ export function userState(u: UserSummary): string {
   return parts.join(", ");
 }
 
-export const userHref = (userId: string) => `#/admin/users/${encodeURIComponent(userId)}`;
+export const userHref = (userId: string) => adminHref("users", userId);
 
 /** Account list with search, and the form for a new account. */
 export function UsersPage() {
