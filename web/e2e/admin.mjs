@@ -332,6 +332,21 @@ await check("server notice to a selected account", async () => {
   await axeCheck(pa, "notices");
 });
 
+await check("bots: create a bot, its access key is shown once, revoke the key", async () => {
+  await pa.getByRole("link", { name: de("admin.tab.integrations") }).click();
+  const bot = `e2ebot${suffix}`;
+  await pa.getByLabel(de("bots.username")).fill(bot);
+  await pa.getByRole("button", { name: de("bots.create") }).click();
+  await pa.getByText(TX("de", "bots.token")).waitFor();
+  const botId = `@${bot}:${serverName}`;
+  const box = pa.locator(".admin-box").filter({ has: pa.getByRole("heading", { name: botId, level: 4 }) });
+  await box.waitFor();
+  await axeCheck(pa, "integrations");
+  await box.getByRole("button", { name: new RegExp(`^${esc(de("bots.revoke"))}`) }).first().click();
+  await pa.getByRole("dialog").getByRole("button", { name: de("bots.revoke") }).click();
+  await box.getByRole("button", { name: new RegExp(`^${esc(de("bots.revoke"))}`) }).waitFor({ state: "detached" });
+});
+
 await check("server status page", async () => {
   await pa.getByRole("link", { name: de("admin.tab.status") }).click();
   await pa.getByText(serverName, { exact: true }).waitFor();

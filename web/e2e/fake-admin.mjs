@@ -9,6 +9,7 @@ export function fakeAdmin({ users, tokens, rooms, addUser, send, err, bump, SERV
   const regTokens = new Map(); // token -> {token, uses_allowed, pending, completed, expiry_time}
   const uiaSessions = new Map(); // session -> {completed: []}
   const audit = [];
+  const bots = new Map(); // user_id -> bot as listed
   const started = Date.now();
   const rnd = (n = 9) => randomBytes(n).toString("base64url");
 
@@ -244,7 +245,20 @@ export function fakeAdmin({ users, tokens, rooms, addUser, send, err, bump, SERV
       return ok({ sent: targets.length });
     }
     if (path === `${A}/webhooks`) return M === "GET" ? ok({ webhooks: [] }) : (err(res, 400, "M_UNRECOGNIZED", "not in the fake"), true);
-    if (path === `${A}/bots`) return M === "GET" ? ok({ bots: [] }) : (err(res, 400, "M_UNRECOGNIZED", "not in the fake"), true);
+    if (path === `${A}/bots` && M === "GET") return ok({ bots: [...bots.values()] });
+    if (path === `${A}/bots` && M === "POST") {
+      const user_id = `@${body.username}:${SERVER}`;
+      if (users.has(user_id)) return err(res, 400, "M_USER_IN_USE", "taken"), true;
+      addUser(body.username, rnd(), body.displayname ?? body.username);
+      const device_id = rnd(6).toUpperCase();
+      bots.set(user_id, { user_id, displayname: body.displayname ?? null, created_ts: Date.now(), tokens: [{ device_id, name: body.token_name ?? "bot" }] });
+      return ok({ user_id, device_id, access_token: rnd(24) });
+    }
+    if ((m = path.match(/^\/_amtsbote\/admin\/v1\/bots\/([^/]+)\/tokens\/([^/]+)$/)) && M === "DELETE") {
+      const b = bots.get(decodeURIComponent(m[1]));
+      if (b) b.tokens = b.tokens.filter((t) => t.device_id !== decodeURIComponent(m[2]));
+      return ok();
+    }
     err(res, 404, "M_UNRECOGNIZED", `fake admin: ${M} ${path}`);
     return true;
   }
