@@ -301,7 +301,7 @@ await check("audit log lists the acts and verifies", async () => {
   await axeCheck(pa, "audit");
 });
 
-await check("rooms: the admin finds a room, sees its members and deletes it with purge after typing the word", async () => {
+await check("rooms: the admin finds a room, sees its members, blocks it and deletes it with purge after typing the word", async () => {
   const admin = await login(ADMIN, ADMIN_PW);
   const name = `Bauamt e2e ${suffix}`;
   const room = await api("/_matrix/client/v3/createRoom", { method: "POST", token: admin.json.access_token, body: { name, preset: "private_chat" } });
@@ -312,6 +312,10 @@ await check("rooms: the admin finds a room, sees its members and deletes it with
   await pa.getByRole("heading", { name, level: 3 }).waitFor();
   await pa.getByRole("link", { name: new RegExp(`^@${esc(ADMIN)}:`) }).waitFor();
   await axeCheck(pa, "room");
+  await pa.getByRole("button", { name: de("rooms.blockRoom") }).click();
+  await pa.getByRole("dialog").getByRole("button", { name: de("rooms.blockRoom") }).click();
+  await pa.getByText(de("rooms.isBlocked")).waitFor();
+  await pa.getByRole("button", { name: de("rooms.unblockRoom") }).waitFor();
   await pa.getByRole("button", { name: de("rooms.delete") }).click();
   const dialog = pa.getByRole("dialog");
   const confirm = dialog.getByRole("button", { name: de("rooms.deleteTitle") });

@@ -10,6 +10,7 @@ export function fakeAdmin({ users, tokens, rooms, addUser, send, err, bump, SERV
   const uiaSessions = new Map(); // session -> {completed: []}
   const audit = [];
   const bots = new Map(); // user_id -> bot as listed
+  const blocked = new Set(); // room ids
   const started = Date.now();
   const rnd = (n = 9) => randomBytes(n).toString("base64url");
 
@@ -197,6 +198,11 @@ export function fakeAdmin({ users, tokens, rooms, addUser, send, err, bump, SERV
     if ((m = path.match(/^\/_synapse\/admin\/v1\/rooms\/([^/]+)$/))) {
       const room = rooms.get(decodeURIComponent(m[1]));
       return room ? ok(roomJson(room)) : (err(res, 404, "M_NOT_FOUND", "Room not found"), true);
+    }
+    if ((m = path.match(/^\/_synapse\/admin\/v1\/rooms\/([^/]+)\/block$/))) {
+      const id = decodeURIComponent(m[1]);
+      if (M === "PUT") body.block ? blocked.add(id) : blocked.delete(id);
+      return ok({ block: blocked.has(id) });
     }
     if ((m = path.match(/^\/_synapse\/admin\/v1\/rooms\/([^/]+)\/members$/))) {
       const room = rooms.get(decodeURIComponent(m[1]));

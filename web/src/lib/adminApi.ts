@@ -270,6 +270,8 @@ export class AdminApi {
     this.request<RoomList>("GET", `${SYN}/v1/rooms${query({ search_term: opts.search, from: opts.from, limit: opts.limit ?? 50, order_by: "joined_members", dir: "b" })}`);
   getRoom = (roomId: string) => this.request<RoomDetails>("GET", `${SYN}/v1/rooms/${enc(roomId)}`);
   roomMembers = (roomId: string) => this.request<{ members: string[]; total: number }>("GET", `${SYN}/v1/rooms/${enc(roomId)}/members`);
+  roomBlock = (roomId: string) => this.request<{ block: boolean; user_id?: string }>("GET", `${SYN}/v1/rooms/${enc(roomId)}/block`);
+  setRoomBlock = (roomId: string, block: boolean) => this.request<{ block: boolean }>("PUT", `${SYN}/v1/rooms/${enc(roomId)}/block`, { block });
   deleteRoom = (roomId: string, opts: RoomDeletion) => this.request<{ delete_id: string }>("DELETE", `${SYN}/v2/rooms/${enc(roomId)}`, opts);
   deleteStatus = (deleteId: string) => this.request<{ status: string; error?: string }>("GET", `${SYN}/v2/rooms/delete_status/${enc(deleteId)}`);
 

@@ -58,6 +58,9 @@ export function RoomsPage() {
 export function RoomDetail({ roomId }: { roomId: string }) {
   const { api } = useAdmin();
   const room = useLoad(() => Promise.all([api.getRoom(roomId), api.roomMembers(roomId)]), [api, roomId]);
+  // Blocking is a separate, reversible act (Synapse's v1 block API); a server without it just hides the button.
+  const blocked = useLoad(() => api.roomBlock(roomId), [api, roomId]);
+  const [confirmBlock, setConfirmBlock] = useState(false);
   const [confirm, setConfirm] = useState(false);
   const [purge, setPurge] = useState(true);
   const [block, setBlock] = useState(false);
@@ -114,10 +117,31 @@ export function RoomDetail({ roomId }: { roomId: string }) {
               </li>
             ))}
           </ul>
-          <button type="button" className="btn danger" onClick={() => setConfirm(true)}>
-            {t("rooms.delete")}
-          </button>
+          <div className="admin-actions">
+            {blocked.data && (
+              <button type="button" className="btn" onClick={() => setConfirmBlock(true)}>
+                {blocked.data.block ? t("rooms.unblockRoom") : t("rooms.blockRoom")}
+              </button>
+            )}
+            <button type="button" className="btn danger" onClick={() => setConfirm(true)}>
+              {t("rooms.delete")}
+            </button>
+          </div>
+          {blocked.data?.block && <p className="hint">{t("rooms.isBlocked")}</p>}
         </>
+      )}
+      {confirmBlock && blocked.data && (
+        <ConfirmDialog
+          title={blocked.data.block ? t("rooms.unblockRoom") : t("rooms.blockRoom")}
+          text={blocked.data.block ? t("rooms.unblockText") : t("rooms.blockText")}
+          confirmLabel={blocked.data.block ? t("rooms.unblockRoom") : t("rooms.blockRoom")}
+          danger={!blocked.data.block}
+          onClose={() => setConfirmBlock(false)}
+          onConfirm={async () => {
+            await api.setRoomBlock(roomId, !blocked.data!.block);
+            blocked.reload();
+          }}
+        />
       )}
       {confirm && (
         <ConfirmDialog title={t("rooms.deleteTitle")} text={t("rooms.deleteText")} confirmLabel={t("rooms.deleteTitle")} danger word={t("rooms.deleteWord")} onClose={() => setConfirm(false)} onConfirm={remove}>
