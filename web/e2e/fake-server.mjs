@@ -5,6 +5,7 @@ import http from "node:http";
 import { readFileSync, existsSync, statSync } from "node:fs";
 import { join, extname } from "node:path";
 import { randomBytes } from "node:crypto";
+import { fakeAdmin } from "./fake-admin.mjs";
 
 const PORT = Number(process.argv[2] ?? process.env.PORT ?? 8448);
 const SERVER = "localhost";
@@ -163,6 +164,9 @@ function serveStatic(req, res, path) {
   send(res, 200, readFileSync(file), { "Content-Type": MIME[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-cache" });
 }
 
+// Development fake of the admin APIs (see fake-admin.mjs).
+const admin = fakeAdmin({ users, tokens, rooms, addUser, send, err, bump, SERVER, stateContent });
+
 function createRoomFor(user, body) {
   const room = newRoom();
   addEvent(room, { type: "m.room.create", state_key: "", sender: user, content: { creator: user, room_version: "10" } });
@@ -183,7 +187,7 @@ async function handle(req, res) {
   const url = new URL(req.url, `http://${req.headers.host}`);
   const path = url.pathname;
   if (req.method === "OPTIONS") return send(res, 204, "");
-  if (!path.startsWith("/_matrix/") && !path.startsWith("/_amtsbote/")) return serveStatic(req, res, path);
+  if (!path.startsWith("/_matrix/") && !path.startsWith("/_amtsbote/") && !path.startsWith("/_synapse/")) return serveStatic(req, res, path);
   const raw = await readBody(req);
   let body = {};
   if (raw.length && (req.headers["content-type"] ?? "").includes("json")) {
@@ -193,6 +197,7 @@ async function handle(req, res) {
       return err(res, 400, "M_NOT_JSON", "bad json");
     }
   }
+  if (admin.unauthenticated(req, res, path, url, body)) return;
   const p = path.replace(/^\/_matrix\/client\/(v3|r0|v1)/, "/C");
   if (path === "/_matrix/client/versions") return send(res, 200, { versions: ["v1.1", "v1.5", "v1.9", "v1.11"], unstable_features: {} });
   if (p === "/C/login" && req.method === "GET") return send(res, 200, { flows: [{ type: "m.login.password" }] });
@@ -201,18 +206,23 @@ async function handle(req, res) {
     const uid = localpart.startsWith("@") ? localpart : `@${localpart}:${SERVER}`;
     const u = users.get(uid);
     if (!u || u.password !== body.password) return err(res, 403, "M_FORBIDDEN", "Invalid username or password");
+    const refused = admin.loginRefusal(uid);
+    if (refused) return send(res, refused.status, refused);
     const token = rnd(24);
     const deviceId = rnd(6).toUpperCase();
-    tokens.set(token, { userId: uid, deviceId });
+    tokens.set(token, { userId: uid, deviceId, name: body.initial_device_display_name });
     return send(res, 200, { user_id: uid, access_token: token, device_id: deviceId });
   }
   if (path === "/_matrix/client/v1/media/config" || path === "/_matrix/media/v3/config") return send(res, 200, { "m.upload.size": MAX_UPLOAD });
 
   const auth = (req.headers.authorization ?? "").replace(/^Bearer /, "") || url.searchParams.get("access_token");
   const session = tokens.get(auth);
-  if (!session) return err(res, 401, "M_UNKNOWN_TOKEN", "Unknown access token");
+  if (!session) return admin.unknownToken(res, auth);
+  Object.assign(session, { lastSeen: Date.now(), ip: req.socket.remoteAddress, ua: req.headers["user-agent"] });
   const me = session.userId;
+  if (admin.lockedAnswer(res, me)) return;
   let m;
+  if (admin.admin(req, res, path, url, body, me)) return;
 
   if (path === "/_amtsbote/admin/v1/users" && req.method === "POST") {
     if (!users.get(me)?.admin) return err(res, 403, "M_FORBIDDEN", "not admin");
@@ -261,7 +271,7 @@ async function handle(req, res) {
           resolve();
         });
       });
-      if (!tokens.has(auth)) return err(res, 401, "M_UNKNOWN_TOKEN", "Unknown access token");
+      if (!tokens.has(auth)) return admin.unknownToken(res, auth);
       out = buildSync(me, since).res;
     }
     return send(res, 200, out);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { ClientEvent, EventType, HttpApiEvent, RoomEvent, SyncState, type MatrixClient, type MatrixEvent, type Room } from "matrix-js-sdk";
+import { ClientEvent, EventType, RoomEvent, SyncState, type MatrixClient, type MatrixEvent, type Room } from "matrix-js-sdk";
 import { t } from "../i18n";
 import { errorMessage, myMembership, onceSynced, roomName, unreadCount } from "../matrix";
 import { useClientVersion, useHashRoute, useOnline } from "../hooks";
@@ -16,7 +16,8 @@ import { CryptoEvent, type VerificationRequest } from "matrix-js-sdk/lib/crypto-
 
 type DialogKind = "newChat" | "newGroup" | "profile" | "settings" | "security" | null;
 
-export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient; onLogout: () => void; onRevoked: () => void }) {
+/** The messenger. Ended sessions (401 M_UNKNOWN_TOKEN) are handled by App, which also wipes local data. */
+export function ChatApp({ client, onLogout, isAdmin = false }: { client: MatrixClient; onLogout: () => void; isAdmin?: boolean }) {
   const version = useClientVersion(client);
   const [roomId, navigate] = useHashRoute();
   const [dialog, setDialog] = useState<DialogKind>(null);
@@ -36,12 +37,9 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
   useEffect(() => {
     void onceSynced(client).then(() => setReady(true));
     const onSync = (state: SyncState) => setSyncState(state);
-    const onLoggedOut = () => onRevoked();
     client.on(ClientEvent.Sync, onSync);
-    client.on(HttpApiEvent.SessionLoggedOut, onLoggedOut);
     return () => {
       client.off(ClientEvent.Sync, onSync);
-      client.off(HttpApiEvent.SessionLoggedOut, onLoggedOut);
     };
   }, [client]);
 
@@ -192,6 +190,13 @@ export function ChatApp({ client, onLogout, onRevoked }: { client: MatrixClient;
                     {t("menu.security")}
                   </button>
                 </li>
+                {isAdmin && (
+                  <li>
+                    <a href="#/admin/users" onClick={() => setMenuOpen(false)}>
+                      {t("menu.admin")}
+                    </a>
+                  </li>
+                )}
                 {notifPerm !== "unsupported" && notifPerm !== "granted" && (
                   <li>
                     <button type="button" onClick={() => (setMenuOpen(false), void enableNotifications())}>

@@ -19,7 +19,9 @@ export function Login({ notice, onLoggedIn }: { notice: string | null; onLoggedI
       rememberSignInPassword(password);
       onLoggedIn(session);
     } catch (err: any) {
-      if (err?.errcode === "M_FORBIDDEN" || err?.httpStatus === 403) setError(t("login.failed"));
+      if (err?.errcode === "M_USER_LOCKED") setError(t("login.locked"));
+      else if (err?.errcode === "M_USER_DEACTIVATED") setError(t("login.deactivated"));
+      else if (err?.errcode === "M_FORBIDDEN" || err?.httpStatus === 403) setError(t("login.failed"));
       else if (err?.errcode === "M_LIMIT_EXCEEDED" || err?.httpStatus === 429) setError(t("login.rateLimited"));
       else if (err?.name === "ConnectionError" || err instanceof TypeError || !err?.httpStatus) setError(t("login.unreachable"));
       else setError(t("login.error", { message: err?.data?.error ?? err?.message ?? String(err) }));

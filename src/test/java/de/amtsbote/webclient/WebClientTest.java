@@ -31,6 +31,16 @@ class WebClientTest {
                 "web client encryption test failed; screenshots in web/test-artifacts/e2ee-*");
     }
 
+    /**
+     * The admin console: create an account, invite link (QR) and sign-up with it in a second browser, lock an
+     * account, remote-wipe a signed-in browser and check its IndexedDB, localStorage and caches are gone.
+     */
+    @Test
+    void adminConsoleBrowserTest() throws Exception {
+        runBrowserTest("web-e2e-admin", "test:e2e:admin",
+                "admin console browser test failed; screenshots in web/test-artifacts/admin-*");
+    }
+
     /** Runs an npm browser-test script against a fresh server (SQLite) that serves the built client. */
     private static void runBrowserTest(String label, String script, String failure) throws Exception {
         assertTrue(WebClientTest.class.getResource("/webclient/index.html") != null,

@@ -1,0 +1,367 @@
+// Browser test of the admin console against a running server (issue 9).
+// Env as for run.mjs: AMTSBOTE_URL, AMTSBOTE_ADMIN_USER, AMTSBOTE_ADMIN_PASSWORD (the account must be a server admin).
+// Scenario: the admin (German browser) opens the console, creates an account, creates an invite link (with QR code);
+// a second browser (English) signs up with the link; the admin locks the created account and remotely wipes the
+// new user's signed-in browser, whose IndexedDB, localStorage and Cache Storage are then gone; the console shows the
+// wipe as confirmed. Screenshots: web/test-artifacts/admin-*.png.
+import { chromium } from "playwright-core";
+import { execSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { T, TX, esc } from "./texts.mjs";
+
+const BASE = (process.env.AMTSBOTE_URL ?? "").replace(/\/$/, "");
+const ADMIN = process.env.AMTSBOTE_ADMIN_USER;
+const ADMIN_PW = process.env.AMTSBOTE_ADMIN_PASSWORD;
+if (!BASE || !ADMIN || !ADMIN_PW) {
+  console.error("Set AMTSBOTE_URL, AMTSBOTE_ADMIN_USER and AMTSBOTE_ADMIN_PASSWORD (see web/README.md).");
+  process.exit(2);
+}
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ART = new URL("../test-artifacts/", import.meta.url).pathname;
+mkdirSync(ART, { recursive: true });
+const TIMEOUT = Number(process.env.E2E_TIMEOUT ?? 20000);
+
+async function api(path, { method = "GET", token, body } = {}) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = { raw: text };
+  }
+  return { status: res.status, json };
+}
+const login = (user, password) => api("/_matrix/client/v3/login", { method: "POST", body: { type: "m.login.password", identifier: { type: "m.id.user", user }, password } });
+
+if (!existsSync(CHROMIUM)) {
+  try {
+    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "inherit" });
+  } catch {
+    /* reported below */
+  }
+  if (!existsSync(CHROMIUM)) {
+    console.error(`No Chromium at ${CHROMIUM}. Install it: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+    process.exit(2);
+  }
+}
+
+// ---------- tiny test harness (as in run.mjs) ----------
+const results = [];
+const pages = {};
+let aborted = false;
+async function step(name, fn) {
+  if (aborted) {
+    results.push({ name, status: "skipped" });
+    console.log(`- SKIP ${name}`);
+    return;
+  }
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, status: "passed" });
+    console.log(`✔ ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    results.push({ name, status: "failed", error: String(e?.stack ?? e) });
+    console.log(`✘ ${name}\n   ${String(e?.message ?? e).split("\n").slice(0, 6).join("\n   ")}`);
+    aborted = true;
+    for (const [label, p] of Object.entries(pages)) await p.screenshot({ path: `${ART}admin-failure-${label}.png` }).catch(() => undefined);
+  }
+}
+async function check(name, fn) {
+  const was = aborted;
+  await step(name, fn);
+  if (!was) aborted = false;
+}
+function expect(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+const axeSource = readFileSync(new URL("../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+async function axeCheck(page, label) {
+  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  writeFileSync(`${ART}axe-admin-${label}.json`, JSON.stringify(res, null, 2));
+  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.length === 0, `axe (${label}): ${bad.map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.join(", ")}`).join("; ")}`);
+}
+const shot = (page, name) => page.screenshot({ path: `${ART}admin-${name}.png` });
+
+// ---------- the scenario ----------
+const suffix = randomBytes(3).toString("hex");
+const C = { username: `carla${suffix}`, password: `pw-${randomBytes(6).toString("hex")}`, displayname: `Carla Kämmerei ${suffix}` };
+const D = { username: `dora${suffix}`, password: `pw-${randomBytes(6).toString("hex")}`, displayname: `Dora Standesamt ${suffix}` };
+let inviteUrl;
+let serverName;
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const ctxAdmin = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "de-DE", timezoneId: "Europe/Berlin" });
+const ctxDora = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US", timezoneId: "Europe/Berlin", isMobile: true, hasTouch: true });
+await ctxAdmin.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
+for (const c of [ctxAdmin, ctxDora]) c.setDefaultTimeout(TIMEOUT);
+const pa = await ctxAdmin.newPage();
+const pd = await ctxDora.newPage();
+pages.admin = pa;
+pages.dora = pd;
+const pageErrors = [];
+for (const [n, p] of Object.entries(pages)) p.on("pageerror", (e) => pageErrors.push(`${n}: ${e.message}`));
+const de = (k, v) => T("de", k, v);
+const en = (k, v) => T("en", k, v);
+const userPage = (id) => `${BASE}/#/admin/users/${encodeURIComponent(id)}`;
+
+await step("admin signs in and opens the console from the main menu", async () => {
+  await pa.goto(BASE + "/");
+  await pa.getByLabel(de("login.username")).fill(ADMIN);
+  await pa.getByLabel(de("login.password"), { exact: true }).fill(ADMIN_PW);
+  await pa.getByRole("button", { name: de("login.submit") }).click();
+  await pa.getByRole("navigation", { name: de("list.title") }).waitFor();
+  await pa.getByRole("button", { name: de("menu.label") }).click();
+  await pa.getByRole("link", { name: de("menu.admin") }).click();
+  await pa.getByRole("navigation", { name: de("admin.nav") }).waitFor();
+  await pa.getByRole("heading", { name: de("admin.tab.users"), level: 2 }).waitFor();
+  const status = await pa.evaluate(async () => {
+    const s = JSON.parse(localStorage.getItem("amtsbote.session"));
+    const r = await fetch("/_amtsbote/admin/v1/status", { headers: { Authorization: `Bearer ${s.accessToken}` } });
+    return r.json();
+  });
+  serverName = status.server_name;
+  expect(serverName, "no server_name in /status");
+  await shot(pa, "01-console");
+  await axeCheck(pa, "users");
+});
+
+await step("admin creates an account in the console", async () => {
+  await pa.getByText(de("users.create"), { exact: true }).first().click();
+  const form = pa.getByRole("form", { name: de("users.create") });
+  await form.getByLabel(de("users.username"), { exact: true }).fill(C.username);
+  await form.getByLabel(de("users.displayname"), { exact: true }).fill(C.displayname);
+  await form.getByLabel(de("users.password"), { exact: true }).fill(C.password);
+  await form.getByRole("button", { name: de("users.create") }).click();
+  C.userId = `@${C.username}:${serverName}`;
+  await pa.getByText(de("users.created", { user: C.userId })).waitFor();
+  await pa.getByLabel(de("users.search")).fill(C.username);
+  await pa.getByRole("link", { name: C.userId }).waitFor();
+  const r = await login(C.username, C.password);
+  expect(r.status === 200, `the new account cannot sign in: ${r.status} ${JSON.stringify(r.json)}`);
+  C.token = r.json.access_token;
+});
+
+await step("admin creates an invite link with a QR code", async () => {
+  await pa.getByRole("link", { name: de("admin.tab.invites") }).click();
+  const form = pa.getByRole("form", { name: de("invites.create") });
+  await form.getByLabel(de("invites.uses")).fill("1");
+  await form.getByLabel(de("invites.days")).fill("2");
+  await form.getByRole("button", { name: de("invites.create") }).click();
+  await pa.getByText(de("invites.created")).waitFor();
+  inviteUrl = await pa.getByRole("textbox", { name: de("invites.link") }).inputValue();
+  expect(inviteUrl.startsWith(`${BASE}/#/register?token=`), `unexpected invite link ${inviteUrl}`);
+  await pa.getByRole("img", { name: de("invites.qr") }).waitFor();
+  await pa.getByRole("button", { name: de("admin.copy") }).click();
+  await pa.getByText(de("admin.copied")).waitFor();
+  expect((await pa.evaluate(() => navigator.clipboard.readText())) === inviteUrl, "clipboard does not hold the link");
+  await shot(pa, "02-invite");
+  await axeCheck(pa, "invites");
+});
+
+await step("a second browser signs up with the invite link and lands in the chat list", async () => {
+  await pd.goto(inviteUrl);
+  await pd.getByRole("heading", { name: en("register.title") }).waitFor();
+  await pd.getByLabel(en("register.username")).fill(D.username);
+  await pd.getByLabel(en("register.displayname")).fill(D.displayname);
+  await pd.getByLabel(en("register.password"), { exact: true }).fill(D.password);
+  await pd.getByLabel(en("register.password2")).fill(D.password + "x");
+  await pd.getByRole("button", { name: en("register.submit") }).click();
+  await pd.getByText(en("register.mismatch")).waitFor();
+  await pd.getByLabel(en("register.password2")).fill(D.password);
+  await axeCheck(pd, "register");
+  await pd.getByRole("button", { name: en("register.submit") }).click();
+  await pd.getByRole("navigation", { name: en("list.title") }).waitFor({ timeout: 30000 });
+  D.session = await pd.evaluate(() => JSON.parse(localStorage.getItem("amtsbote.session")));
+  expect(D.session.userId === `@${D.username}:${serverName}`, `signed in as ${D.session.userId}`);
+  await shot(pd, "03-signed-up");
+});
+
+await check("the used-up invite link is refused with a clear message", async () => {
+  const ctx = await browser.newContext({ locale: "de-DE" });
+  const p = await ctx.newPage();
+  await p.goto(inviteUrl);
+  await p.getByText(de("register.invalid")).waitFor();
+  await ctx.close();
+});
+
+await check("non-admins see no administration entry", async () => {
+  await pd.getByRole("button", { name: en("menu.label") }).click();
+  await pd.getByRole("button", { name: en("menu.logout") }).waitFor();
+  expect((await pd.getByRole("link", { name: en("menu.admin") }).count()) === 0, "admin entry shown to a non-admin");
+  await pd.keyboard.press("Escape");
+  const r = await api("/_amtsbote/admin/v1/status", { token: D.session.accessToken });
+  expect(r.status === 403, `/status for a non-admin answered ${r.status}`);
+});
+
+await step("admin locks the created account: sessions end, sign-in is refused", async () => {
+  // Carla is signed in in a third browser when she is locked.
+  const ctxC = await browser.newContext({ locale: "de-DE" });
+  const pc = await ctxC.newPage();
+  pages.carla = pc;
+  await pc.goto(BASE + "/");
+  await pc.getByLabel(de("login.username")).fill(C.username);
+  await pc.getByLabel(de("login.password"), { exact: true }).fill(C.password);
+  await pc.getByRole("button", { name: de("login.submit") }).click();
+  await pc.getByRole("navigation", { name: de("list.title") }).waitFor();
+  await pa.goto(userPage(C.userId));
+  await pa.getByRole("button", { name: de("user.lock") }).click();
+  await pa.getByRole("dialog").getByRole("button", { name: de("user.lock") }).click();
+  await pa.getByTestId("user-state").filter({ hasText: de("users.locked") }).waitFor();
+  const who = await api("/_matrix/client/v3/account/whoami", { token: C.token });
+  expect(who.status === 401, `locked user's session still works: ${who.status}`);
+  const r = await login(C.username, C.password);
+  expect(r.status !== 200, "locked user could sign in");
+  await shot(pa, "04-locked");
+  // Her open browser ends the session with a clear message (locked, or "session ended" if the server
+  // answers M_UNKNOWN_TOKEN), and the sign-in form says the account is locked.
+  await pc.getByText(new RegExp(`${esc(de("login.locked"))}|${esc(de("login.revoked"))}`)).first().waitFor({ timeout: 60000 });
+  await pc.getByLabel(de("login.username")).fill(C.username);
+  await pc.getByLabel(de("login.password"), { exact: true }).fill(C.password);
+  await pc.getByRole("button", { name: de("login.submit") }).click();
+  await pc.getByRole("alert").filter({ hasText: new RegExp(`${esc(de("login.locked"))}|${esc(de("login.failed"))}`) }).waitFor();
+  await shot(pc, "04-carla-locked");
+  await ctxC.close();
+  delete pages.carla;
+});
+
+await step("admin wipes the new user's browser session; its local data is gone", async () => {
+  // Markers in every kind of storage the wipe must clear, next to what the client stored itself.
+  await pd.evaluate(async () => {
+    localStorage.setItem("e2e-marker", "1");
+    await new Promise((res, rej) => {
+      const r = indexedDB.open("e2e-marker-db", 1);
+      r.onupgradeneeded = () => r.result.createObjectStore("s");
+      r.onsuccess = () => (r.result.close(), res());
+      r.onerror = () => rej(r.error);
+    });
+    await (await caches.open("e2e-marker-cache")).put("/e2e-marker", new Response("x"));
+  });
+  const before = await pd.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+  expect(before.includes("e2e-marker-db"), `marker database missing: ${before}`);
+  await pa.goto(userPage(D.session.userId));
+  const row = pa.locator(`tr[data-device="${D.session.deviceId}"]`);
+  await row.waitFor();
+  await shot(pa, "05-devices");
+  await axeCheck(pa, "user-devices");
+  await row.getByRole("button", { name: new RegExp(esc(de("devices.wipe"))) }).click();
+  await pa.getByRole("dialog").getByRole("button", { name: de("devices.wipe") }).click();
+  await pa.getByText(de("devices.wipeRequested")).waitFor();
+  // The wiped browser notices on its next request (the sync long-poll) and shows the sign-in page.
+  // The notice names the wipe when the server marks it (de.amtsbote.wiped); a plain hard logout says "session ended".
+  await pd.getByText(new RegExp(`${esc(en("login.wiped"))}|${esc(en("login.revoked"))}`)).waitFor({ timeout: 60000 });
+  await shot(pd, "06-wiped");
+  const after = await pd.evaluate(async () => ({
+    dbs: (await indexedDB.databases()).map((d) => d.name),
+    local: Object.keys(localStorage),
+    caches: await caches.keys(),
+  }));
+  expect(!after.dbs.includes("e2e-marker-db"), `IndexedDB not deleted: ${after.dbs}`);
+  expect(!after.dbs.some((n) => n.startsWith("matrix-js-sdk")), `crypto store not deleted: ${after.dbs}`);
+  expect(!after.local.includes("e2e-marker") && !after.local.includes("amtsbote.session"), `localStorage not cleared: ${after.local}`);
+  expect(!after.caches.includes("e2e-marker-cache"), `caches not deleted: ${after.caches}`);
+  const who = await api("/_matrix/client/v3/account/whoami", { token: D.session.accessToken });
+  expect(who.status === 401, `wiped session still works: ${who.status}`);
+});
+
+await step("the console shows the wipe as confirmed", async () => {
+  const item = pa.locator(`li[data-wipe="${D.session.deviceId}"]`);
+  for (let i = 0; i < 20; i++) {
+    await pa.getByRole("button", { name: de("admin.refresh") }).click();
+    await item.waitFor();
+    if (await item.getByText(TX("de", "devices.wipeConfirmed")).count()) break;
+    await pa.waitForTimeout(500);
+  }
+  await item.getByText(TX("de", "devices.wipeConfirmed")).waitFor();
+  await shot(pa, "07-wipe-confirmed");
+});
+
+await check("audit log lists the acts and verifies", async () => {
+  await pa.getByRole("link", { name: de("admin.tab.audit") }).click();
+  await pa.getByRole("heading", { name: de("admin.tab.audit"), level: 2 }).waitFor();
+  await pa.locator(".admin-table tbody tr").first().waitFor();
+  await pa.getByRole("button", { name: de("audit.verify") }).click();
+  await pa.getByText(TX("de", "audit.verifyOk")).waitFor();
+  await shot(pa, "08-audit");
+  await axeCheck(pa, "audit");
+});
+
+await check("rooms: the admin finds a room, sees its members, blocks it and deletes it with purge after typing the word", async () => {
+  const admin = await login(ADMIN, ADMIN_PW);
+  const name = `Bauamt e2e ${suffix}`;
+  const room = await api("/_matrix/client/v3/createRoom", { method: "POST", token: admin.json.access_token, body: { name, preset: "private_chat" } });
+  expect(room.status === 200, `createRoom: ${room.status}`);
+  await pa.getByRole("link", { name: de("admin.tab.rooms") }).click();
+  await pa.getByLabel(de("rooms.search")).fill(name);
+  await pa.getByRole("link", { name }).click();
+  await pa.getByRole("heading", { name, level: 3 }).waitFor();
+  await pa.getByRole("link", { name: new RegExp(`^@${esc(ADMIN)}:`) }).waitFor();
+  await axeCheck(pa, "room");
+  await pa.getByRole("button", { name: de("rooms.blockRoom") }).click();
+  await pa.getByRole("dialog").getByRole("button", { name: de("rooms.blockRoom") }).click();
+  await pa.getByText(de("rooms.isBlocked")).waitFor();
+  await pa.getByRole("button", { name: de("rooms.unblockRoom") }).waitFor();
+  await pa.getByRole("button", { name: de("rooms.delete") }).click();
+  const dialog = pa.getByRole("dialog");
+  const confirm = dialog.getByRole("button", { name: de("rooms.deleteTitle") });
+  expect(await confirm.isDisabled(), "delete possible without typing the word");
+  await dialog.getByLabel(de("admin.typeToConfirm", { word: de("rooms.deleteWord") })).fill(de("rooms.deleteWord"));
+  await confirm.click();
+  await pa.getByText(de("rooms.deleted")).waitFor({ timeout: 60000 });
+  await api("/_matrix/client/v3/logout", { method: "POST", token: admin.json.access_token, body: {} });
+});
+
+await check("server notice to a selected account", async () => {
+  await pa.getByRole("link", { name: de("admin.tab.notices") }).click();
+  await pa.getByLabel(de("notices.body")).fill(`Wartung heute um 18 Uhr (${suffix})`);
+  await pa.getByLabel(de("notices.toSome")).check();
+  await pa.getByLabel(de("notices.recipients")).fill(ADMIN);
+  await pa.getByRole("button", { name: de("notices.send") }).click();
+  await pa.getByText(de("notices.sent", { count: 1 })).waitFor();
+  await axeCheck(pa, "notices");
+});
+
+await check("bots: create a bot, its access key is shown once, revoke the key", async () => {
+  await pa.getByRole("link", { name: de("admin.tab.integrations") }).click();
+  const bot = `e2ebot${suffix}`;
+  await pa.getByLabel(de("bots.username")).fill(bot);
+  await pa.getByRole("button", { name: de("bots.create") }).click();
+  await pa.getByText(TX("de", "bots.token")).waitFor();
+  const botId = `@${bot}:${serverName}`;
+  const box = pa.locator(".admin-box").filter({ has: pa.getByRole("heading", { name: botId, level: 4 }) });
+  await box.waitFor();
+  await axeCheck(pa, "integrations");
+  await box.getByRole("button", { name: new RegExp(`^${esc(de("bots.revoke"))}`) }).first().click();
+  await pa.getByRole("dialog").getByRole("button", { name: de("bots.revoke") }).click();
+  await box.getByRole("button", { name: new RegExp(`^${esc(de("bots.revoke"))}`) }).waitFor({ state: "detached" });
+});
+
+await check("server status page", async () => {
+  await pa.getByRole("link", { name: de("admin.tab.status") }).click();
+  await pa.getByText(serverName, { exact: true }).waitFor();
+  await axeCheck(pa, "status");
+});
+
+await browser.close();
+if (pageErrors.length) console.log(`page errors:\n  ${pageErrors.join("\n  ")}`);
+const passed = results.filter((r) => r.status === "passed").length;
+const failed = results.filter((r) => r.status === "failed").length;
+const skipped = results.filter((r) => r.status === "skipped").length;
+writeFileSync(`${ART}admin-results.json`, JSON.stringify(results, null, 2));
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed || skipped ? 1 : 0);
