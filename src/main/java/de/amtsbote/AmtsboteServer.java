@@ -65,15 +65,21 @@ public final class AmtsboteServer implements AutoCloseable {
     private final PushNotificationPolicy notificationPolicy;
     /** Delivers push notifications to the push gateways of the users' pushers. */
     private final de.amtsbote.push.PushGatewayClient pushGateway;
+    /** Application services: registrations, as_token auth, namespaces, transactions, queries, ping. */
+    private final de.amtsbote.appservice.AppserviceComponent appservices;
 
     public AmtsboteServer(Config config) {
         this.config = config;
+        // Registration files are checked before anything opens, so a bad one stops the start cleanly.
+        var registrations = de.amtsbote.appservice.RegistrationLoader.load(config.appservices());
         this.db = Database.open(config.database());
         this.stores = Stores.of(db);
         ServerSigningKey signingKey = loadOrCreateKey(config);
         Notifier notifier = new Notifier();
         this.accounts = new Accounts(stores.accounts(), config.serverName(), config.limits().loginAttemptsPerMinute());
         UserInteractiveAuth uia = new UserInteractiveAuth(accounts);
+        this.appservices = de.amtsbote.appservice.AppserviceComponent.load(registrations, accounts);
+        de.amtsbote.storage.DirectoryStore directory = appservices.directory(stores.directory());
         PushRules pushRules = new PushRules(stores.accountData(), notifier);
         this.notificationPolicy = new PushNotificationPolicy(pushRules, config.serverName());
 
@@ -83,11 +89,11 @@ public final class AmtsboteServer implements AutoCloseable {
         // Rooms and sync.
         this.rooms = new RoomService(stores.events(), db, signingKey, config.serverName(), notifier);
         rooms.setNotificationPolicy(notificationPolicy);
-        Profiles profiles = userId -> stores.accounts().user(userId)
+        Profiles profiles = appservices.profiles(userId -> stores.accounts().user(userId)
                 .filter(u -> !u.deactivated())
                 .map(u -> new Profiles.Profile(u.displayname(), u.avatarUrl()))
-                .orElse(null);
-        RoomActions actions = new RoomActions(rooms, stores.directory(), profiles,
+                .orElse(null));
+        RoomActions actions = new RoomActions(rooms, directory, profiles,
                 de.amtsbote.rooms.EncryptionPolicy.of(config.encryption()));
         ClientEvents clientEvents = new ClientEvents(stores.events());
         HistoryVisibility visibility = new HistoryVisibility(stores.events());
@@ -132,13 +138,13 @@ public final class AmtsboteServer implements AutoCloseable {
         Router router = new Router();
         List<Handlers> handlers = List.of(
                 new DiscoveryHandlers(config.publicBaseUrl()),
-                new AccountHandlers(accounts, uia),
+                new AccountHandlers(accounts, uia).withAppserviceRegistration(appservices.registration()),
                 new AdminHandlers(accounts),
                 // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
                 new MediaHandlers(media, false),
                 new RoomHandlers(actions, new RoomCreator(actions), clientEvents, timeline).hidingIgnoredUsers(ignoredUsers::of),
                 new RelationsHandlers(rooms, clientEvents, visibility),
-                new DirectoryHandlers(rooms, stores.directory()),
+                new DirectoryHandlers(rooms, directory),
                 new ProfileUpdateHandlers(stores.accounts(), actions),
                 new SyncHandlers(sync, rooms, typing, receipts, stores.accountData(), notifier,
                         config.limits().maxSyncTimeoutMs(), presence),
@@ -181,7 +187,11 @@ public final class AmtsboteServer implements AutoCloseable {
                 deviceListChanges, ignoredUsers::of, accounts::isValid);
         accounts.onDevicesDeleted(sliding::devicesDeleted);
         new de.amtsbote.clientapi.SlidingSyncHandlers(sliding, presence, config.limits().maxSyncTimeoutMs()).register(router);
-        this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
+        // Application services: transactions pushed from the durable queue (woken by each commit), ping.
+        appservices.start(router, rooms, clientEvents, directory,
+                new de.amtsbote.storage.jdbc.JdbcAppserviceStore(db), 300_000);
+        db.writer().addCommitListener(appservices::committed);
+        this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, appservices.authenticator(),
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
                 new de.amtsbote.http.StaticFiles("/webclient"));
     }
@@ -237,11 +247,14 @@ public final class AmtsboteServer implements AutoCloseable {
 
     public de.amtsbote.push.PushGatewayClient pushGateway() { return pushGateway; }
 
+    public de.amtsbote.appservice.AppserviceComponent appservices() { return appservices; }
+
     @Override
     public void close() throws Exception {
         http.close();
         typingExpiry.shutdownNow();
         pushGateway.close();
+        appservices.close();
         db.close();
     }
 }

@@ -17,10 +17,17 @@ import de.amtsbote.util.Json;
 public final class AccountHandlers implements Handlers {
     private final Accounts accounts;
     private final UserInteractiveAuth uia;
+    /** POST /register of application services (m.login.application_service); answers null for other requests. */
+    private de.amtsbote.http.Route appserviceRegistration = req -> null;
 
     public AccountHandlers(Accounts accounts, UserInteractiveAuth uia) {
         this.accounts = accounts;
         this.uia = uia;
+    }
+
+    public AccountHandlers withAppserviceRegistration(de.amtsbote.http.Route route) {
+        this.appserviceRegistration = route;
+        return this;
     }
 
     @Override
@@ -48,6 +55,8 @@ public final class AccountHandlers implements Handlers {
             return out;
         });
         r.client("POST", "/register", NONE, req -> {
+            Object registered = appserviceRegistration.handle(req);
+            if (registered != null) return registered;
             throw MatrixException.forbidden("Accounts are created by your administrator; self-registration is disabled");
         });
         r.client("GET", "/register/available", NONE, req -> {

@@ -18,7 +18,8 @@ public record Config(
         Limits limits,
         Path signingKeyPath,
         Encryption encryption,
-        Push push) {
+        Push push,
+        java.util.List<Path> appservices) {
 
     /** type is "sqlite" (path used) or "postgresql" (url, user, password used). */
     public record Database(String type, Path path, String url, String user, String password, int poolSize) {
@@ -39,6 +40,7 @@ public record Config(
      * @param usersMayEnable whether room members with enough power may switch it on later (or ask for it at
      *                       creation when the policy does not); once on it cannot be switched off (Matrix rule)
      */
+    /** appservices: the application service registration files (YAML), read and checked at start. */
     /** Push delivery. allowInternalGateways: pushes may go to addresses in the server's own network. */
     public record Push(boolean allowInternalGateways) {}
 

@@ -22,7 +22,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
             "", Set.of("server_name", "public_baseurl", "listen", "database", "media", "limits", "signing_key_path",
-                    "encryption", "push"),
+                    "encryption", "push", "appservices"),
             "listen", Set.of("address", "port"),
             "database", Set.of("type", "path", "url", "user", "password", "pool_size"),
             "media", Set.of("path", "max_upload_bytes"),
@@ -140,7 +140,29 @@ public final class ConfigLoader {
 
         return new Config(serverName, baseUrl, address, port, database, mediaConfig, limitsConfig,
                 path(root, "", "signing_key_path", "./data/signing.key"), encryptionConfig,
-                new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)));
+                new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)),
+                appservices(root.get("appservices")));
+    }
+
+    /** appservices: a list of registration file paths (relative ones against the config file's folder). */
+    private List<Path> appservices(Object v) {
+        if (v == null) return List.of();
+        if (!(v instanceof List<?> list)) {
+            problems.add("appservices must be a list of registration file paths, e.g. [\"/etc/amtsbote/bridge.yaml\"]");
+            return List.of();
+        }
+        List<Path> out = new java.util.ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof String s) || s.isBlank()) {
+                problems.add("appservices must contain file paths (text), got '" + o + "'");
+                continue;
+            }
+            Path p = Path.of(s.trim());
+            p = p.isAbsolute() ? p : baseDir.resolve(p).normalize();
+            if (out.contains(p)) problems.add("appservices lists the file " + p + " twice");
+            else out.add(p);
+        }
+        return List.copyOf(out);
     }
 
     private void checkKeys(String section, Map<?, ?> map) {

@@ -24,7 +24,7 @@ import java.util.concurrent.ExecutionException;
 public final class Database implements AutoCloseable {
     /** Schema versions, each a resource db/V{n}__*.sql; append new ones, never edit old ones. */
     private static final String[] MIGRATIONS = {"V1__init.sql", "V2__to_device_txn.sql", "V3__rooms_txn_path.sql", "V4__read_state_index.sql",
-            "V5__e2ee_keys.sql", "V6__key_backup_pushers.sql", "V7__webhooks.sql"};
+            "V5__e2ee_keys.sql", "V6__key_backup_pushers.sql", "V7__webhooks.sql", "V8__appservice.sql"};
     private static final String[] STREAM_TABLES = {"events", "receipts", "account_data", "to_device",
             "device_list_changes"};
 

@@ -1,0 +1,183 @@
+package de.amtsbote.appservice;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.amtsbote.rooms.ClientEvents;
+import de.amtsbote.storage.AppserviceStore;
+import de.amtsbote.storage.EventStore.StoredEvent;
+import de.amtsbote.util.Json;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Pushes events to the application services, one worker (virtual thread) per service with a URL.
+ *
+ * <p>Durable and in order: a service's stream position in the database says how far the events table has
+ * been turned into transactions. A worker builds one transaction at a time from the events after it (at most
+ * {@link #MAX_EVENTS} of them), stores it together with the new position, and sends it until the service
+ * answers 2xx (same txn id, same body each time), waiting 1 s, 2 s, 4 s ... up to {@code maxBackoffMs}
+ * between tries. Only then is the next one built. A restart resumes with the stored transaction. The send
+ * path only wakes the workers (a commit listener on the writer), it never waits for them.
+ */
+public final class TransactionQueue implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TransactionQueue.class.getName());
+    static final int MAX_EVENTS = 100;
+    /** Positions skipped over uninteresting events are saved at most this often (re-scanning them is harmless). */
+    private static final long SAVE_POSITION_MS = 30_000;
+
+    private final AppserviceStore store;
+    private final AppserviceClient client;
+    private final ClientEvents clientEvents;
+    private final LongSupplier committedPos;
+    private final Function<String, Set<String>> joinedMembers;
+    private final Function<String, List<String>> aliasesOf;
+    private final String serverName;
+    private final long maxBackoffMs;
+    private final List<Worker> workers = new ArrayList<>();
+    private volatile boolean running = true;
+
+    TransactionQueue(List<Registration> registrations, String serverName, AppserviceStore store, AppserviceClient client,
+                     ClientEvents clientEvents, LongSupplier committedPos, Function<String, Set<String>> joinedMembers,
+                     Function<String, List<String>> aliasesOf, long maxBackoffMs) {
+        this.store = store;
+        this.client = client;
+        this.clientEvents = clientEvents;
+        this.committedPos = committedPos;
+        this.joinedMembers = joinedMembers;
+        this.aliasesOf = aliasesOf;
+        this.serverName = serverName;
+        this.maxBackoffMs = maxBackoffMs;
+        for (Registration r : registrations) {
+            // Without a URL the service wants no traffic; it still gets a position so nothing is replayed later.
+            long start = store.positionOrStart(r.id(), committedPos.getAsLong());
+            if (r.url() != null) workers.add(new Worker(r, start));
+        }
+    }
+
+    void start() {
+        for (Worker w : workers) w.thread = Thread.ofVirtual().name("appservice-" + w.as.id()).start(w::run);
+    }
+
+    /** New rows are committed: let every worker look. Cheap; called on the writer thread. */
+    public void wake() {
+        for (Worker w : workers) w.wake.release();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        for (Worker w : workers) {
+            if (w.thread != null) w.thread.interrupt();
+        }
+        for (Worker w : workers) {
+            try {
+                if (w.thread != null) w.thread.join(5_000);
+                if (w.pos > w.savedPos) store.advance(w.as.id(), w.pos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "saving the position of " + w.as.id() + " failed", e);
+            }
+        }
+    }
+
+    private final class Worker {
+        final Registration as;
+        final Semaphore wake = new Semaphore(0);
+        Thread thread;
+        long pos;
+        long savedPos;
+        long lastSaveMs = System.currentTimeMillis();
+
+        Worker(Registration as, long pos) {
+            this.as = as;
+            this.pos = pos;
+            this.savedPos = pos;
+        }
+
+        void run() {
+            long backoff = 1_000;
+            while (running) {
+                try {
+                    AppserviceStore.Txn txn = store.oldestTxn(as.id()).orElseGet(this::build);
+                    if (txn == null) {
+                        // Nothing new; a commit wakes us, the timeout covers a wake that raced the publish.
+                        wake.tryAcquire(5, TimeUnit.SECONDS);
+                        wake.drainPermits();
+                        continue;
+                    }
+                    if (deliver(txn)) {
+                        store.deleteTxn(as.id(), txn.txnId());
+                        backoff = 1_000;
+                    } else {
+                        Thread.sleep(backoff);
+                        backoff = Math.min(backoff * 2, maxBackoffMs);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    // A database hiccup: try again later rather than lose the worker.
+                    LOG.log(Level.WARNING, "application service " + as.id() + ": queue step failed", e);
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    backoff = Math.min(backoff * 2, maxBackoffMs);
+                }
+            }
+        }
+
+        private boolean deliver(AppserviceStore.Txn txn) throws InterruptedException {
+            try {
+                AppserviceClient.Answer a = client.putTransaction(as, txn.txnId(), txn.body());
+                if (a.ok()) return true;
+                LOG.warning(() -> "application service " + as.id() + " refused transaction " + txn.txnId()
+                        + " with HTTP " + a.status() + "; retrying");
+            } catch (IOException e) {
+                LOG.fine(() -> "application service " + as.id() + " unreachable (" + e + "); retrying");
+            }
+            return false;
+        }
+
+        /** The next transaction from the events after our position, or null if there is nothing for us. */
+        private AppserviceStore.Txn build() {
+            while (running) {
+                long upTo = committedPos.getAsLong();
+                if (upTo <= pos) return null;
+                List<StoredEvent> events = store.eventsBetween(pos, upTo, MAX_EVENTS);
+                long newPos = events.size() == MAX_EVENTS ? events.getLast().streamPos() : upTo;
+                EventInterest interest = new EventInterest(as, serverName, joinedMembers, aliasesOf);
+                ArrayNode out = Json.array();
+                for (StoredEvent e : events) {
+                    if (interest.interested(e)) out.add(clientEvents.format(e, null));
+                }
+                if (out.isEmpty()) {
+                    pos = newPos;
+                    long now = System.currentTimeMillis();
+                    if (now - lastSaveMs > SAVE_POSITION_MS) {
+                        store.advance(as.id(), pos);
+                        savedPos = pos;
+                        lastSaveMs = now;
+                    }
+                    continue;
+                }
+                ObjectNode body = Json.object();
+                body.set("events", out);
+                AppserviceStore.Txn txn = store.addTxn(as.id(), newPos, Json.write(body), System.currentTimeMillis());
+                pos = newPos;
+                savedPos = newPos;
+                return txn;
+            }
+            return null;
+        }
+    }
+}
