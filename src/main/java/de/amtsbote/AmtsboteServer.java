@@ -191,6 +191,8 @@ public final class AmtsboteServer implements AutoCloseable {
         appservices.start(router, rooms, clientEvents, directory,
                 new de.amtsbote.storage.jdbc.JdbcAppserviceStore(db), 300_000);
         db.writer().addCommitListener(appservices::committed);
+        typing.onChanged(appservices::typing);
+        receipts.onSent(appservices::receipt);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, appservices.authenticator(),
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
                 new de.amtsbote.http.StaticFiles("/webclient"));

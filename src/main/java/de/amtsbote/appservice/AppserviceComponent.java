@@ -87,6 +87,27 @@ public final class AppserviceComponent implements AutoCloseable {
         queue.start();
     }
 
+    /** Typing changed in a room: m.typing with room_id for services that receive ephemeral data. */
+    public void typing(String roomId, List<String> userIds) {
+        TransactionQueue q = queue;
+        if (q == null) return;
+        var edu = de.amtsbote.util.Json.object().put("type", "m.typing").put("room_id", roomId);
+        var users = edu.putObject("content").putArray("user_ids");
+        userIds.forEach(users::add);
+        q.ephemeral(roomId, edu, null);
+    }
+
+    /** A receipt was stored: m.receipt with room_id (private ones only to the service of their user). */
+    public void receipt(de.amtsbote.storage.ReceiptStore.Receipt r) {
+        TransactionQueue q = queue;
+        if (q == null || r.type().equals("m.fully_read")) return;
+        var edu = de.amtsbote.util.Json.object().put("type", "m.receipt").put("room_id", r.roomId());
+        var info = edu.putObject("content").putObject(r.eventId()).putObject(r.type()).putObject(r.userId());
+        info.put("ts", r.ts());
+        if (!r.threadId().isEmpty()) info.put("thread_id", r.threadId());
+        q.ephemeral(r.roomId(), edu, r.type().equals("m.read.private") ? r.userId() : null);
+    }
+
     /** Wakes the transaction workers; cheap, for the writer's commit listener. */
     public void committed() {
         TransactionQueue q = queue;

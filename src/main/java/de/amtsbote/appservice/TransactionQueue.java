@@ -43,6 +43,8 @@ public final class TransactionQueue implements AutoCloseable {
     private final long maxBackoffMs;
     private final List<Worker> workers = new ArrayList<>();
     private volatile boolean running = true;
+    /** Counted down at close: ends the workers' waits without interrupting a database call. */
+    private final java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
 
     TransactionQueue(List<Registration> registrations, String serverName, AppserviceStore store, AppserviceClient client,
                      ClientEvents clientEvents, LongSupplier committedPos, Function<String, Set<String>> joinedMembers,
@@ -66,6 +68,28 @@ public final class TransactionQueue implements AutoCloseable {
         for (Worker w : workers) w.thread = Thread.ofVirtual().name("appservice-" + w.as.id()).start(w::run);
     }
 
+    /**
+     * Ephemeral data (m.typing, m.receipt with room_id) for services with receive_ephemeral. Kept in memory
+     * until the next transaction is built (then it is as durable as the transaction); onlyFor: a private
+     * receipt goes only to a service whose namespace has its user. Cheap: the interest check is the worker's.
+     */
+    public void ephemeral(String roomId, ObjectNode edu, String onlyFor) {
+        for (Worker w : workers) {
+            if (!w.as.receiveEphemeral()) continue;
+            if (onlyFor != null && !w.as.isInterestedInUser(onlyFor, serverName)) continue;
+            w.inbox.add(new Ephemeral(roomId, edu));
+            if (w.inboxSize.incrementAndGet() > MAX_EPHEMERAL) {
+                w.inbox.poll();
+                w.inboxSize.decrementAndGet();
+            }
+            w.wake.release();
+        }
+    }
+
+    private record Ephemeral(String roomId, ObjectNode edu) {}
+
+    private static final int MAX_EPHEMERAL = 1000;
+
     /** New rows are committed: let every worker look. Cheap; called on the writer thread. */
     public void wake() {
         for (Worker w : workers) w.wake.release();
@@ -74,12 +98,14 @@ public final class TransactionQueue implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        for (Worker w : workers) {
-            if (w.thread != null) w.thread.interrupt();
-        }
+        stopping.countDown();
+        for (Worker w : workers) w.wake.release();
         for (Worker w : workers) {
             try {
-                if (w.thread != null) w.thread.join(5_000);
+                if (w.thread != null && !w.thread.join(java.time.Duration.ofSeconds(3))) {
+                    w.thread.interrupt(); // stuck in a slow HTTP call to the service
+                    w.thread.join(2_000);
+                }
                 if (w.pos > w.savedPos) store.advance(w.as.id(), w.pos);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -92,6 +118,8 @@ public final class TransactionQueue implements AutoCloseable {
     private final class Worker {
         final Registration as;
         final Semaphore wake = new Semaphore(0);
+        final java.util.concurrent.ConcurrentLinkedQueue<Ephemeral> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        final java.util.concurrent.atomic.AtomicInteger inboxSize = new java.util.concurrent.atomic.AtomicInteger();
         Thread thread;
         long pos;
         long savedPos;
@@ -118,16 +146,17 @@ public final class TransactionQueue implements AutoCloseable {
                         store.deleteTxn(as.id(), txn.txnId());
                         backoff = 1_000;
                     } else {
-                        Thread.sleep(backoff);
+                        if (stopping.await(backoff, TimeUnit.MILLISECONDS)) return;
                         backoff = Math.min(backoff * 2, maxBackoffMs);
                     }
                 } catch (InterruptedException e) {
                     return;
                 } catch (RuntimeException e) {
+                    if (!running) return;
                     // A database hiccup: try again later rather than lose the worker.
                     LOG.log(Level.WARNING, "application service " + as.id() + ": queue step failed", e);
                     try {
-                        Thread.sleep(backoff);
+                        if (stopping.await(backoff, TimeUnit.MILLISECONDS)) return;
                     } catch (InterruptedException ie) {
                         return;
                     }
@@ -152,15 +181,21 @@ public final class TransactionQueue implements AutoCloseable {
         private AppserviceStore.Txn build() {
             while (running) {
                 long upTo = committedPos.getAsLong();
-                if (upTo <= pos) return null;
-                List<StoredEvent> events = store.eventsBetween(pos, upTo, MAX_EVENTS);
-                long newPos = events.size() == MAX_EVENTS ? events.getLast().streamPos() : upTo;
+                if (upTo <= pos && inbox.isEmpty()) return null;
+                List<StoredEvent> events = upTo > pos ? store.eventsBetween(pos, upTo, MAX_EVENTS) : List.of();
+                long newPos = events.size() == MAX_EVENTS ? events.getLast().streamPos() : Math.max(pos, upTo);
                 EventInterest interest = new EventInterest(as, serverName, joinedMembers, aliasesOf);
                 ArrayNode out = Json.array();
                 for (StoredEvent e : events) {
                     if (interest.interested(e)) out.add(clientEvents.format(e, null));
                 }
-                if (out.isEmpty()) {
+                ArrayNode ephemeral = Json.array();
+                for (Ephemeral e; ephemeral.size() < MAX_EVENTS && (e = inbox.poll()) != null; ) {
+                    inboxSize.decrementAndGet();
+                    if (interest.room(e.roomId())) ephemeral.add(e.edu());
+                }
+                if (out.isEmpty() && ephemeral.isEmpty()) {
+                    if (newPos == pos) return null;
                     pos = newPos;
                     long now = System.currentTimeMillis();
                     if (now - lastSaveMs > SAVE_POSITION_MS) {
@@ -172,6 +207,11 @@ public final class TransactionQueue implements AutoCloseable {
                 }
                 ObjectNode body = Json.object();
                 body.set("events", out);
+                if (!ephemeral.isEmpty()) {
+                    // The spec's name (v1.13) and MSC2409's, which older bridges (matrix-bot-sdk) read.
+                    body.set("ephemeral", ephemeral);
+                    body.set("de.sorunome.msc2409.ephemeral", ephemeral);
+                }
                 AppserviceStore.Txn txn = store.addTxn(as.id(), newPos, Json.write(body), System.currentTimeMillis());
                 pos = newPos;
                 savedPos = newPos;
