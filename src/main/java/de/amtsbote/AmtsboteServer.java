@@ -138,7 +138,7 @@ public final class AmtsboteServer implements AutoCloseable {
         Router router = new Router();
         List<Handlers> handlers = List.of(
                 new DiscoveryHandlers(config.publicBaseUrl()),
-                new AccountHandlers(accounts, uia).withAppserviceRegistration(appservices.registration()),
+                new AccountHandlers(accounts, uia).withAppservices(appservices.registration(), appservices.login()),
                 new AdminHandlers(accounts),
                 // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
                 new MediaHandlers(media, false),
@@ -150,7 +150,7 @@ public final class AmtsboteServer implements AutoCloseable {
                         config.limits().maxSyncTimeoutMs(), presence),
                 new PushRuleHandlers(pushRules),
                 new AccountDataHandlers(new AccountData(ignoredUsers.watching(stores.accountData()), pushRules, notifier), stores.accountData(),
-                        new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
+                        appservices.watch(new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName()))),
                 new DirectoryUserHandlers(stores.accounts()),
                 new de.amtsbote.clientapi.PusherHandlers(pushers),
                 new de.amtsbote.clientapi.WebPushHandlers(vapidKey),

@@ -59,6 +59,11 @@ public final class AppserviceComponent implements AutoCloseable {
         return req -> AppserviceHandlers.isAppserviceRegistration(req) ? handlers.registerUser(req) : null;
     }
 
+    /** POST /login with m.login.application_service; for AccountHandlers. */
+    public Route login() {
+        return req -> AppserviceHandlers.isAppserviceRegistration(req) ? handlers.login(req) : null;
+    }
+
     /** Profiles that ask the services (user query) before calling a user in their namespace unknown. */
     public Profiles profiles(Profiles base) {
         if (appservices.isEmpty()) return base;
@@ -106,6 +111,24 @@ public final class AppserviceComponent implements AutoCloseable {
         info.put("ts", r.ts());
         if (!r.threadId().isEmpty()) info.put("thread_id", r.threadId());
         q.ephemeral(r.roomId(), edu, r.type().equals("m.read.private") ? r.userId() : null);
+    }
+
+    /** Lets to-device messages for the services' users reach the services (push_to_device). */
+    public de.amtsbote.users.ToDeviceMessages watch(de.amtsbote.users.ToDeviceMessages messages) {
+        messages.onStored(this::toDevice);
+        return messages;
+    }
+
+    /** Stored to-device messages: those for users of services with push_to_device go to the service too. */
+    public void toDevice(List<de.amtsbote.storage.ToDeviceStore.Target> targets) {
+        TransactionQueue q = queue;
+        if (q == null) return;
+        for (var t : targets) {
+            var m = de.amtsbote.util.Json.object().put("type", t.type()).put("sender", t.sender())
+                    .put("to_user_id", t.userId()).put("to_device_id", t.deviceId());
+            m.set("content", t.content());
+            q.toDevice(t.userId(), m);
+        }
     }
 
     /** Wakes the transaction workers; cheap, for the writer's commit listener. */

@@ -64,7 +64,7 @@ public final class AppserviceHandlers implements Handlers {
         return Json.object().put("duration_ms", durationMs);
     }
 
-    /** Whether a POST /register asks for m.login.application_service (an unreadable body does not). */
+    /** Whether a POST /register or /login asks for m.login.application_service (an unreadable body does not). */
     static boolean isAppserviceRegistration(Req req) {
         try {
             return LOGIN_TYPE.equals(JsonFields.optString(req.jsonOrEmpty(), "type"));
@@ -79,13 +79,7 @@ public final class AppserviceHandlers implements Handlers {
      * {@code inhibit_login: true} no device either.
      */
     Object registerUser(Req req) {
-        String token = bearer(req);
-        if (token == null) throw new MatrixException(401, "M_MISSING_TOKEN", "Registering as an application service needs its as_token");
-        Registration as = appservices.byTokenHash(Tokens.hash(token));
-        if (as == null) {
-            ObjectNode extra = Json.object().put("soft_logout", false);
-            throw new MatrixException(401, "M_UNKNOWN_TOKEN", "Unknown application service token", extra);
-        }
+        Registration as = requireService(req);
         ObjectNode body = req.json();
         String username = JsonFields.optString(body, "username");
         if (username == null || username.isEmpty()) throw MatrixException.missingParam("'username' is required");
@@ -104,17 +98,59 @@ public final class AppserviceHandlers implements Handlers {
         ObjectNode out = Json.object();
         out.put("user_id", userId);
         out.put("home_server", accounts.serverName());
-        if (!Boolean.TRUE.equals(JsonFields.optBoolean(body, "inhibit_login"))) {
-            String deviceId = JsonFields.optString(body, "device_id");
-            if (deviceId == null || deviceId.isEmpty()) deviceId = Tokens.newDeviceId();
-            if (deviceId.length() > 100) throw MatrixException.invalidParam("device_id is too long");
-            String access = Tokens.newAccessToken();
-            accounts.store().addDeviceToken(userId, deviceId, JsonFields.optString(body, "initial_device_display_name"),
-                    Tokens.hash(access), req.remoteAddress());
-            out.put("access_token", access);
-            out.put("device_id", deviceId);
-        }
+        if (!Boolean.TRUE.equals(JsonFields.optBoolean(body, "inhibit_login"))) signIn(req, body, userId, out);
         return out;
+    }
+
+    /**
+     * POST /login for a service (spec v1.2): a user of its namespaces signs in without a password and gets a
+     * device and token; outside them 400 M_EXCLUSIVE, an unknown user 403 M_FORBIDDEN.
+     */
+    Object login(Req req) {
+        Registration as = requireService(req);
+        ObjectNode body = req.json();
+        ObjectNode id = JsonFields.optObject(body, "identifier");
+        String user = id != null ? JsonFields.optString(id, "user") : JsonFields.optString(body, "user");
+        if (id != null && !"m.id.user".equals(JsonFields.optString(id, "type"))) {
+            throw new MatrixException(400, "M_UNKNOWN", "Only m.id.user identifiers are supported");
+        }
+        if (user == null || user.isEmpty()) throw MatrixException.badJson("A user identifier is required");
+        String userId = user.startsWith("@") ? user : accounts.userId(user);
+        if (!as.ownsUser(userId, accounts.serverName())) {
+            throw new MatrixException(400, "M_EXCLUSIVE", "The user " + userId + " is not in the namespaces of the application service '"
+                    + as.id() + "'");
+        }
+        if (accounts.user(userId).filter(u -> !u.deactivated()).isEmpty()) {
+            throw MatrixException.forbidden("The application service has not registered the user " + userId);
+        }
+        ObjectNode out = Json.object();
+        out.put("user_id", userId);
+        out.put("home_server", accounts.serverName());
+        signIn(req, body, userId, out);
+        return out;
+    }
+
+    private void signIn(Req req, ObjectNode body, String userId, ObjectNode out) {
+        String deviceId = JsonFields.optString(body, "device_id");
+        if (deviceId == null || deviceId.isEmpty()) deviceId = Tokens.newDeviceId();
+        if (deviceId.length() > 100) throw MatrixException.invalidParam("device_id is too long");
+        String access = Tokens.newAccessToken();
+        accounts.store().addDeviceToken(userId, deviceId, JsonFields.optString(body, "initial_device_display_name"),
+                Tokens.hash(access), req.remoteAddress());
+        out.put("access_token", access);
+        out.put("device_id", deviceId);
+    }
+
+    /** The service whose as_token the request carries; 401 as for any bad token otherwise. */
+    private Registration requireService(Req req) {
+        String token = bearer(req);
+        if (token == null) throw new MatrixException(401, "M_MISSING_TOKEN", "This needs the application service's as_token");
+        Registration as = appservices.byTokenHash(Tokens.hash(token));
+        if (as == null) {
+            ObjectNode extra = Json.object().put("soft_logout", false);
+            throw new MatrixException(401, "M_UNKNOWN_TOKEN", "Unknown application service token", extra);
+        }
+        return as;
     }
 
     private static String bearer(Req req) {

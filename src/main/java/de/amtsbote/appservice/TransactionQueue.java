@@ -86,6 +86,23 @@ public final class TransactionQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * A to-device message for a user in the namespaces of services with push_to_device (MSC2409's format:
+     * type, sender, to_user_id, to_device_id, content). In memory until the next transaction, like ephemeral.
+     */
+    public void toDevice(String userId, ObjectNode message) {
+        for (Worker w : workers) {
+            if (!w.as.pushToDevice() || !w.as.isInterestedInUser(userId, serverName)) continue;
+            w.inbox.add(new Ephemeral(null, message));
+            if (w.inboxSize.incrementAndGet() > MAX_EPHEMERAL) {
+                w.inbox.poll();
+                w.inboxSize.decrementAndGet();
+            }
+            w.wake.release();
+        }
+    }
+
+    /** roomId null: a to-device message. */
     private record Ephemeral(String roomId, ObjectNode edu) {}
 
     private static final int MAX_EPHEMERAL = 1000;
@@ -190,11 +207,13 @@ public final class TransactionQueue implements AutoCloseable {
                     if (interest.interested(e)) out.add(clientEvents.format(e, null));
                 }
                 ArrayNode ephemeral = Json.array();
-                for (Ephemeral e; ephemeral.size() < MAX_EVENTS && (e = inbox.poll()) != null; ) {
+                ArrayNode toDevice = Json.array();
+                for (Ephemeral e; ephemeral.size() + toDevice.size() < MAX_EVENTS && (e = inbox.poll()) != null; ) {
                     inboxSize.decrementAndGet();
-                    if (interest.room(e.roomId())) ephemeral.add(e.edu());
+                    if (e.roomId() == null) toDevice.add(e.edu());
+                    else if (interest.room(e.roomId())) ephemeral.add(e.edu());
                 }
-                if (out.isEmpty() && ephemeral.isEmpty()) {
+                if (out.isEmpty() && ephemeral.isEmpty() && toDevice.isEmpty()) {
                     if (newPos == pos) return null;
                     pos = newPos;
                     long now = System.currentTimeMillis();
@@ -212,6 +231,7 @@ public final class TransactionQueue implements AutoCloseable {
                     body.set("ephemeral", ephemeral);
                     body.set("de.sorunome.msc2409.ephemeral", ephemeral);
                 }
+                if (!toDevice.isEmpty()) body.set("de.sorunome.msc2409.to_device", toDevice);
                 AppserviceStore.Txn txn = store.addTxn(as.id(), newPos, Json.write(body), System.currentTimeMillis());
                 pos = newPos;
                 savedPos = newPos;

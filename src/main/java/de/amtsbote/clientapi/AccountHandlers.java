@@ -17,16 +17,18 @@ import de.amtsbote.util.Json;
 public final class AccountHandlers implements Handlers {
     private final Accounts accounts;
     private final UserInteractiveAuth uia;
-    /** POST /register of application services (m.login.application_service); answers null for other requests. */
+    /** POST /register and /login of application services (m.login.application_service); null for other requests. */
     private de.amtsbote.http.Route appserviceRegistration = req -> null;
+    private de.amtsbote.http.Route appserviceLogin = req -> null;
 
     public AccountHandlers(Accounts accounts, UserInteractiveAuth uia) {
         this.accounts = accounts;
         this.uia = uia;
     }
 
-    public AccountHandlers withAppserviceRegistration(de.amtsbote.http.Route route) {
-        this.appserviceRegistration = route;
+    public AccountHandlers withAppservices(de.amtsbote.http.Route registration, de.amtsbote.http.Route login) {
+        this.appserviceRegistration = registration;
+        this.appserviceLogin = login;
         return this;
     }
 
@@ -35,10 +37,13 @@ public final class AccountHandlers implements Handlers {
         r.client("GET", "/login", NONE, req -> {
             ObjectNode flow = Json.object().put("type", "m.login.password");
             ObjectNode out = Json.object();
-            out.putArray("flows").add(flow);
+            out.putArray("flows").add(flow).addObject().put("type", "m.login.application_service");
             return out;
         });
-        r.client("POST", "/login", NONE, req -> accounts.login(login(req.json()), req.remoteAddress()));
+        r.client("POST", "/login", NONE, req -> {
+            Object asLogin = appserviceLogin.handle(req);
+            return asLogin != null ? asLogin : accounts.login(login(req.json()), req.remoteAddress());
+        });
         r.client("POST", "/logout", USER, req -> {
             accounts.logout(req.session());
             return Json.object();

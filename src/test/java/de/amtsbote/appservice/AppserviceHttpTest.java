@@ -100,6 +100,17 @@ class AppserviceHttpTest {
             String carolToken = withLogin.json().get("access_token").asText();
             assertEquals("@_bridge_carol:test.local", call(s, "GET", C + "/account/whoami", carolToken, null).json()
                     .get("user_id").asText());
+            // /login as a user of its namespaces, without a password (spec v1.2); outside them M_EXCLUSIVE.
+            ObjectNode asLogin = Json.object().put("type", "m.login.application_service");
+            asLogin.putObject("identifier").put("type", "m.id.user").put("user", "_bridge_alice");
+            R loggedIn = call(s, "POST", C + "/login", tok, asLogin);
+            assertEquals(200, loggedIn.status(), loggedIn.body());
+            assertEquals("@_bridge_alice:test.local", loggedIn.json().get("user_id").asText());
+            assertTrue(loggedIn.json().get("access_token").asText().length() > 10);
+            assertError(call(s, "POST", C + "/login", alice, asLogin), 401, "M_UNKNOWN_TOKEN");
+            ObjectNode outside = Json.object().put("type", "m.login.application_service");
+            outside.putObject("identifier").put("type", "m.id.user").put("user", "alice");
+            assertError(call(s, "POST", C + "/login", tok, outside), 400, "M_EXCLUSIVE");
             // Ordinary /register stays closed.
             assertError(call(s, "POST", C + "/register", null, Json.object().put("username", "x").put("password", "p")),
                     403, "M_FORBIDDEN");
@@ -186,6 +197,16 @@ class AppserviceHttpTest {
                     && e.path("content").path("user_ids").toString().contains("@alice:test.local"))
                     && as.ephemeral.stream().anyMatch(e -> e.path("type").asText().equals("m.receipt")
                     && e.path("content").path(lastEvent).path("m.read").has("@alice:test.local")));
+            // To-device messages for its users' devices (push_to_device).
+            R tod = call(s, "POST", C + "/register", tok, Json.object().put("type", "m.login.application_service")
+                    .put("username", "_bridge_dev"));
+            String devId = tod.json().get("device_id").asText();
+            ObjectNode msgs = Json.object();
+            msgs.putObject("messages").putObject("@_bridge_dev:test.local").putObject(devId).put("hello", "device");
+            assertEquals(200, call(s, "PUT", C + "/sendToDevice/m.test.ping/td1", alice, msgs).status());
+            await("the to-device message pushed", () -> as.toDevice.stream().anyMatch(m -> m.path("to_device_id").asText().equals(devId)
+                    && m.path("to_user_id").asText().equals("@_bridge_dev:test.local") && m.path("type").asText().equals("m.test.ping")
+                    && m.path("sender").asText().equals("@alice:test.local") && m.path("content").path("hello").asText().equals("device")));
             // Typing in a room the service has nobody in is not pushed.
             call(s, "PUT", C + "/rooms/" + enc(privateRoom) + "/typing/" + enc("@bob:test.local"), other,
                     Json.object().put("typing", true).put("timeout", 30000));

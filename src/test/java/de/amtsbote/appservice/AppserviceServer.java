@@ -40,7 +40,8 @@ final class AppserviceServer implements AutoCloseable {
                 + "\nhs_token: " + HS_TOKEN + "\nsender_localpart: _bridge\nrate_limited: false\n"
                 + "namespaces:\n  users:\n    - exclusive: true\n      regex: \"@_bridge_.*:test\\\\.local\"\n"
                 + "  aliases:\n    - exclusive: true\n      regex: \"#_bridge_.*\"\n"
-                + "  rooms: []\nreceive_ephemeral: true\nde.sorunome.msc2409.push_ephemeral: true\n";
+                + "  rooms: []\nreceive_ephemeral: true\nde.sorunome.msc2409.push_ephemeral: true\n"
+                + "io.element.msc4203.push_to_device: true\n";
     }
 
     private void start() throws Exception {

@@ -32,6 +32,8 @@ final class FakeAppservice implements AutoCloseable {
     final List<String> txnOrder = new CopyOnWriteArrayList<>();
     /** Ephemeral data of accepted transactions (the spec's "ephemeral" field). */
     final List<JsonNode> ephemeral = new CopyOnWriteArrayList<>();
+    /** To-device messages of accepted transactions (MSC2409's field). */
+    final List<JsonNode> toDevice = new CopyOnWriteArrayList<>();
     volatile Function<Call, Integer> queryAnswer = c -> 404;
     private HttpServer server;
     private int port;
@@ -74,6 +76,7 @@ final class FakeAppservice implements AutoCloseable {
                 txnOrder.add(txnId);
                 for (JsonNode e : call.json().path("events")) events.add(e);
                 for (JsonNode e : call.json().path("ephemeral")) ephemeral.add(e);
+                for (JsonNode e : call.json().path("de.sorunome.msc2409.to_device")) toDevice.add(e);
             } else if (!first.equals(body)) {
                 throw new IllegalStateException("transaction " + txnId + " was resent with another body");
             }
