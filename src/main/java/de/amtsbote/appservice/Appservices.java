@@ -37,6 +37,16 @@ public final class Appservices {
     /** The service a request was authenticated as (by its as_token), or null for an ordinary user. */
     public Registration of(Session s) { return s == null ? null : byTokenHash.get(s.tokenHash()); }
 
+    /**
+     * Whether a request is exempt from rate limits: a service with {@code rate_limited: false}, or its sender
+     * (which the spec always excludes). The server has no per-request client rate limits yet (sign-in
+     * attempts do not use the as_token); limits added later ask this.
+     */
+    public boolean exemptFromRateLimits(Session s) {
+        Registration r = of(s);
+        return r != null && (!r.rateLimited() || s.userId().equals(r.senderUserId(serverName)));
+    }
+
     /** For everybody but the owning service: 400 M_EXCLUSIVE if an exclusive users namespace covers the id. */
     public void guardUserId(String userId) {
         for (Registration r : all) {
