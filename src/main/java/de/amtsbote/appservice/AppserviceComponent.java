@@ -26,13 +26,16 @@ public final class AppserviceComponent implements AutoCloseable {
     private final AppserviceClient client = new AppserviceClient();
     private final AppserviceQueries queries;
     private final AppserviceHandlers handlers;
-    private TransactionQueue queue;
+    private volatile TransactionQueue queue;
 
     private AppserviceComponent(Appservices appservices, Accounts accounts) {
         this.appservices = appservices;
         this.accounts = accounts;
         this.queries = new AppserviceQueries(appservices, client);
-        this.handlers = new AppserviceHandlers(appservices, accounts, client);
+        this.handlers = new AppserviceHandlers(appservices, accounts, client, id -> {
+            TransactionQueue q = queue;
+            if (q != null) q.retryNow(id);
+        });
     }
 
     /** Registrations read by {@link RegistrationLoader#load} (before anything else starts). */

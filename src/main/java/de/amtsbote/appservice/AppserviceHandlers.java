@@ -24,10 +24,15 @@ public final class AppserviceHandlers implements Handlers {
     private final Accounts accounts;
     private final AppserviceClient client;
 
-    AppserviceHandlers(Appservices appservices, Accounts accounts, AppserviceClient client) {
+    /** Told the id of a service that answered a ping (its waiting transaction is retried at once). */
+    private final java.util.function.Consumer<String> reachable;
+
+    AppserviceHandlers(Appservices appservices, Accounts accounts, AppserviceClient client,
+                       java.util.function.Consumer<String> reachable) {
         this.appservices = appservices;
         this.accounts = accounts;
         this.client = client;
+        this.reachable = reachable;
     }
 
     @Override
@@ -61,6 +66,7 @@ public final class AppserviceHandlers implements Handlers {
             extra.put("body", a.body());
             throw new MatrixException(502, "M_BAD_STATUS", "Ping returned status " + a.status(), extra);
         }
+        reachable.accept(as.id());
         return Json.object().put("duration_ms", durationMs);
     }
 

@@ -107,6 +107,11 @@ public final class TransactionQueue implements AutoCloseable {
 
     private static final int MAX_EPHEMERAL = 1000;
 
+    /** The service answered a ping: a transaction waiting in backoff is retried at once. */
+    public void retryNow(String asId) {
+        for (Worker w : workers) if (w.as.id().equals(asId)) w.retryNow.release();
+    }
+
     /** New rows are committed: let every worker look. Cheap; called on the writer thread. */
     public void wake() {
         for (Worker w : workers) w.wake.release();
@@ -116,7 +121,10 @@ public final class TransactionQueue implements AutoCloseable {
     public void close() {
         running = false;
         stopping.countDown();
-        for (Worker w : workers) w.wake.release();
+        for (Worker w : workers) {
+            w.wake.release();
+            w.retryNow.release();
+        }
         for (Worker w : workers) {
             try {
                 if (w.thread != null && !w.thread.join(java.time.Duration.ofSeconds(3))) {
@@ -135,6 +143,8 @@ public final class TransactionQueue implements AutoCloseable {
     private final class Worker {
         final Registration as;
         final Semaphore wake = new Semaphore(0);
+        /** Ends a backoff wait early: the service just proved it is reachable (ping) or we are stopping. */
+        final Semaphore retryNow = new Semaphore(0);
         final java.util.concurrent.ConcurrentLinkedQueue<Ephemeral> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
         final java.util.concurrent.atomic.AtomicInteger inboxSize = new java.util.concurrent.atomic.AtomicInteger();
         Thread thread;
@@ -163,8 +173,10 @@ public final class TransactionQueue implements AutoCloseable {
                         store.deleteTxn(as.id(), txn.txnId());
                         backoff = 1_000;
                     } else {
-                        if (stopping.await(backoff, TimeUnit.MILLISECONDS)) return;
-                        backoff = Math.min(backoff * 2, maxBackoffMs);
+                        retryNow.drainPermits();
+                        boolean early = retryNow.tryAcquire(backoff, TimeUnit.MILLISECONDS);
+                        if (!running) return;
+                        backoff = early ? 1_000 : Math.min(backoff * 2, maxBackoffMs);
                     }
                 } catch (InterruptedException e) {
                     return;

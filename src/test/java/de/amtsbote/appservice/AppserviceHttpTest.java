@@ -236,6 +236,17 @@ class AppserviceHttpTest {
             List<Long> ids = as.txnOrder.stream().map(Long::parseLong).toList();
             for (int i = 1; i < ids.size(); i++) assertTrue(ids.get(i) > ids.get(i - 1), "txn ids ascend: " + ids);
             assertTrue(as.callsTo("/_matrix/app/v1/transactions/").size() >= ids.size());
+            // A ping that reaches the service ends the backoff wait: the waiting transaction goes at once. Down for
+            // about 7.5 s, the worker has tried at 0, 1, 3 and 7 s and would wait until about 15 s on its own.
+            as.down();
+            send(s, alice, roomId, "after ping", sent);
+            Thread.sleep(7_500);
+            as.up();
+            long pinged = System.currentTimeMillis();
+            assertEquals(200, call(s, "POST", "/_matrix/client/v1/appservice/bridge/ping", tok, Json.object()).status());
+            await("the message after the ping", () -> as.messageBodies().contains("after ping"));
+            assertTrue(System.currentTimeMillis() - pinged < 5_000, "delivered right after the ping");
+            assertEquals(sent, as.messageBodies());
             await("the queue to drain", () -> s.server.stores().db() != null
                     && new de.amtsbote.storage.jdbc.JdbcAppserviceStore(s.server.stores().db()).pendingCount("bridge") == 0);
         }
