@@ -72,6 +72,7 @@ public final class AppserviceHandlers implements Handlers {
 
     /** Whether a POST /register or /login asks for m.login.application_service (an unreadable body does not). */
     static boolean isAppserviceRegistration(Req req) {
+        req.body(); // a body too large or broken is refused as such, not read as "another type"
         try {
             return LOGIN_TYPE.equals(JsonFields.optString(req.jsonOrEmpty(), "type"));
         } catch (MatrixException e) {

@@ -111,6 +111,12 @@ class AppserviceHttpTest {
             ObjectNode outside = Json.object().put("type", "m.login.application_service");
             outside.putObject("identifier").put("type", "m.id.user").put("user", "alice");
             assertError(call(s, "POST", C + "/login", tok, outside), 400, "M_EXCLUSIVE");
+            // A body over the size limit is refused as such, also where the type is peeked at.
+            ObjectNode huge = Json.object().put("type", "m.login.application_service").put("pad", "x".repeat(1_100_000));
+            assertError(call(s, "POST", C + "/register", tok, huge), 413, "M_TOO_LARGE");
+            assertError(call(s, "POST", C + "/login", tok, huge), 413, "M_TOO_LARGE");
+            // Not JSON: the ordinary answers of both endpoints.
+            assertError(call(s, "POST", C + "/register", null, null), 403, "M_FORBIDDEN");
             // Ordinary /register stays closed.
             assertError(call(s, "POST", C + "/register", null, Json.object().put("username", "x").put("password", "p")),
                     403, "M_FORBIDDEN");
