@@ -330,4 +330,36 @@ class AppserviceHttpTest {
             assertError(failed, 502, "M_CONNECTION_FAILED");
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void serviceWithoutUrlGetsNoTrafficAndPingSaysSo(TestServer.Db db) throws Exception {
+        try (AppserviceServer s = new AppserviceServer(db, null)) {
+            String tok = AppserviceServer.AS_TOKEN;
+            assertEquals("@_bridge:test.local", call(s, "GET", C + "/account/whoami", tok, null).json().get("user_id").asText());
+            assertError(call(s, "POST", "/_matrix/client/v1/appservice/bridge/ping", tok, Json.object()), 400, "M_URL_NOT_SET");
+            // Its users still work; sending as one does not wait for anything.
+            assertEquals(200, registerAs(s, tok, "_bridge_a").status());
+            String room = call(s, "POST", C + "/createRoom", tok, Json.object()).json().get("room_id").asText();
+            R sent = call(s, "PUT", C + "/rooms/" + enc(room) + "/send/m.room.message/x", tok,
+                    Json.object().put("msgtype", "m.text").put("body", "hi"));
+            assertEquals(200, sent.status(), sent.body());
+            assertEquals(0, new de.amtsbote.storage.jdbc.JdbcAppserviceStore(s.server.stores().db()).pendingCount("bridge"));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBadRegistrationStopsTheStartNamingTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path reg = dir.resolve("broken.yaml");
+        java.nio.file.Files.writeString(reg, AppserviceServer.registrationYaml("http://127.0.0.1:1").replace("regex: \"#_bridge_.*\"",
+                "regex: \"#_bridge_[\""));
+        var config = de.amtsbote.config.ConfigLoader.parse("database:\n  path: " + dir.resolve("db.sqlite") + "\nmedia:\n  path: "
+                + dir.resolve("media") + "\nsigning_key_path: " + dir.resolve("k") + "\nlisten:\n  port: 0\nappservices: [" + reg + "]\n",
+                dir, "t");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(de.amtsbote.config.ConfigException.class,
+                () -> new de.amtsbote.AmtsboteServer(config));
+        assertTrue(e.getMessage().contains(reg + ": namespaces.aliases[0].regex '#_bridge_[' is not a valid regular expression"),
+                e.getMessage());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("db.sqlite")), "nothing was opened");
+    }
 }
