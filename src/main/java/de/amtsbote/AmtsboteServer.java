@@ -151,7 +151,7 @@ public final class AmtsboteServer implements AutoCloseable {
                 new PushRuleHandlers(pushRules),
                 new AccountDataHandlers(new AccountData(ignoredUsers.watching(stores.accountData()), pushRules, notifier), stores.accountData(),
                         appservices.watch(new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName()))),
-                new DirectoryUserHandlers(stores.accounts()),
+                new DirectoryUserHandlers(stores.accounts()).askingBeforeNotFound(appservices::queryUser),
                 new de.amtsbote.clientapi.PusherHandlers(pushers),
                 new de.amtsbote.clientapi.WebPushHandlers(vapidKey),
                 new de.amtsbote.clientapi.KeyBackupHandlers(new de.amtsbote.users.KeyBackups(

@@ -67,6 +67,9 @@ public final class AppserviceComponent implements AutoCloseable {
         return req -> AppserviceHandlers.isAppserviceRegistration(req) ? handlers.login(req) : null;
     }
 
+    /** User query: true if a service with the user in its namespace answered 2xx (it created the user). */
+    public boolean queryUser(String userId) { return !appservices.isEmpty() && queries.user(userId); }
+
     /** Profiles that ask the services (user query) before calling a user in their namespace unknown. */
     public Profiles profiles(Profiles base) {
         if (appservices.isEmpty()) return base;

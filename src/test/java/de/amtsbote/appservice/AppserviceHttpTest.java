@@ -280,6 +280,9 @@ class AppserviceHttpTest {
                     Json.object().put("user_id", "@_bridge_dave:test.local"));
             assertError(unknown, 404, "M_NOT_FOUND");
             assertEquals(1, as.callsTo("/_matrix/app/v1/users/" + enc("@_bridge_dave:test.local").replace("+", "%20")).size());
+            // A profile lookup asks too.
+            assertError(call(s, "GET", C + "/profile/" + enc("@_bridge_dave:test.local"), alice, null), 404, "M_NOT_FOUND");
+            assertEquals(2, as.callsTo("/_matrix/app/v1/users/" + enc("@_bridge_dave:test.local").replace("+", "%20")).size());
             // Users outside its namespace are never asked about.
             call(s, "POST", C + "/rooms/" + enc(roomId) + "/invite", alice, Json.object().put("user_id", "@nobody:test.local"));
             assertTrue(as.callsTo("/_matrix/app/v1/users/" + enc("@nobody")).isEmpty());
@@ -300,6 +303,9 @@ class AppserviceHttpTest {
             R invited = call(s, "POST", C + "/rooms/" + enc(roomId) + "/invite", alice,
                     Json.object().put("user_id", "@_bridge_dave:test.local"));
             assertEquals(200, invited.status(), invited.body());
+            R zed = call(s, "GET", C + "/profile/" + enc("@_bridge_zed:test.local"), alice, null);
+            assertEquals(404, zed.status(), zed.body()); // the stub registers only _bridge_dave
+            assertEquals(200, call(s, "GET", C + "/profile/" + enc("@_bridge_dave:test.local"), alice, null).status());
 
             // Alias query: an unknown alias in the namespace is asked for; the service creates it.
             R alias = call(s, "GET", C + "/directory/room/" + enc("#_bridge_irc:test.local"), alice, null);
