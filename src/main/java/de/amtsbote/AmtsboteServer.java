@@ -73,9 +73,13 @@ public final class AmtsboteServer implements AutoCloseable {
     private final de.amtsbote.webhooks.OutgoingRules outgoingRules;
     /** LDAP / Active Directory sign-in and sync; switched off unless ldap.enabled. */
     private final de.amtsbote.ldap.Ldap ldap;
+    /** Application services: registrations, as_token auth, namespaces, transactions, queries, ping. */
+    private final de.amtsbote.appservice.AppserviceComponent appservices;
 
     public AmtsboteServer(Config config) {
         this.config = config;
+        // Registration files are checked before anything opens, so a bad one stops the start cleanly.
+        var registrations = de.amtsbote.appservice.RegistrationLoader.load(config.appservices());
         this.db = Database.open(config.database());
         this.stores = Stores.of(db);
         long startedMs = System.currentTimeMillis();
@@ -86,6 +90,8 @@ public final class AmtsboteServer implements AutoCloseable {
         Notifier notifier = new Notifier();
         this.accounts = new Accounts(stores.accounts(), config.serverName(), config.limits().loginAttemptsPerMinute());
         UserInteractiveAuth uia = new UserInteractiveAuth(accounts);
+        this.appservices = de.amtsbote.appservice.AppserviceComponent.load(registrations, accounts);
+        de.amtsbote.storage.DirectoryStore directory = appservices.directory(stores.directory());
         PushRules pushRules = new PushRules(stores.accountData(), notifier);
         this.notificationPolicy = new PushNotificationPolicy(pushRules, config.serverName());
 
@@ -95,11 +101,11 @@ public final class AmtsboteServer implements AutoCloseable {
         // Rooms and sync.
         this.rooms = new RoomService(stores.events(), db, signingKey, config.serverName(), notifier);
         rooms.setNotificationPolicy(notificationPolicy);
-        Profiles profiles = userId -> stores.accounts().user(userId)
+        Profiles profiles = appservices.profiles(userId -> stores.accounts().user(userId)
                 .filter(u -> !u.deactivated())
                 .map(u -> new Profiles.Profile(u.displayname(), u.avatarUrl()))
-                .orElse(null);
-        RoomActions actions = new RoomActions(rooms, stores.directory(), profiles,
+                .orElse(null));
+        RoomActions actions = new RoomActions(rooms, directory, profiles,
                 de.amtsbote.rooms.EncryptionPolicy.of(config.encryption()));
         ClientEvents clientEvents = new ClientEvents(stores.events());
         HistoryVisibility visibility = new HistoryVisibility(stores.events());
@@ -150,20 +156,21 @@ public final class AmtsboteServer implements AutoCloseable {
         Router router = new Router();
         List<Handlers> handlers = List.of(
                 new DiscoveryHandlers(config.publicBaseUrl()),
-                new AccountHandlers(accounts, uia, tokenRegistration),
+                new AccountHandlers(accounts, uia, tokenRegistration)
+                        .withAppservices(appservices.registration(), appservices.login()),
                 new AdminHandlers(accounts, audit),
                 // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
                 new MediaHandlers(media, false),
                 new RoomHandlers(actions, new RoomCreator(actions), clientEvents, timeline).hidingIgnoredUsers(ignoredUsers::of),
                 new RelationsHandlers(rooms, clientEvents, visibility),
-                new DirectoryHandlers(rooms, stores.directory()),
+                new DirectoryHandlers(rooms, directory),
                 new ProfileUpdateHandlers(stores.accounts(), actions),
                 new SyncHandlers(sync, rooms, typing, receipts, stores.accountData(), notifier,
                         config.limits().maxSyncTimeoutMs(), presence),
                 new PushRuleHandlers(pushRules),
                 new AccountDataHandlers(new AccountData(ignoredUsers.watching(stores.accountData()), pushRules, notifier), stores.accountData(),
-                        new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName())),
-                new DirectoryUserHandlers(stores.accounts()),
+                        appservices.watch(new ToDeviceMessages(stores.toDevice(), stores.accounts(), notifier, config.serverName()))),
+                new DirectoryUserHandlers(stores.accounts()).askingBeforeNotFound(appservices::queryUser),
                 new de.amtsbote.clientapi.PusherHandlers(pushers),
                 new de.amtsbote.clientapi.WebPushHandlers(vapidKey),
                 new de.amtsbote.clientapi.KeyBackupHandlers(new de.amtsbote.users.KeyBackups(
@@ -257,7 +264,13 @@ public final class AmtsboteServer implements AutoCloseable {
                 actions, audit, System::currentTimeMillis);
         new de.amtsbote.admin.LdapAdminHandlers(ldap, audit).register(router);
         adminStatus.ldapStatus(() -> ldap.enabled() ? ldap.status() : null);
-        this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
+        // Application services: transactions pushed from the durable queue (woken by each commit), ping.
+        appservices.start(router, rooms, clientEvents, directory,
+                new de.amtsbote.storage.jdbc.JdbcAppserviceStore(db), 300_000);
+        db.writer().addCommitListener(appservices::committed);
+        typing.onChanged(appservices::typing);
+        receipts.onSent(appservices::receipt);
+        this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, appservices.authenticator(),
                 config.limits().maxRequestBodyBytes(), config.limits().maxSyncTimeoutMs() + 60_000L,
                 new de.amtsbote.http.StaticFiles("/webclient"));
     }
@@ -318,6 +331,7 @@ public final class AmtsboteServer implements AutoCloseable {
     public de.amtsbote.push.PushGatewayClient pushGateway() { return pushGateway; }
 
     public de.amtsbote.ldap.Ldap ldap() { return ldap; }
+    public de.amtsbote.appservice.AppserviceComponent appservices() { return appservices; }
 
     @Override
     public void close() throws Exception {
@@ -326,6 +340,7 @@ public final class AmtsboteServer implements AutoCloseable {
         pushGateway.close();
         outgoingRules.close();
         ldap.close();
+        appservices.close();
         db.close();
     }
 }

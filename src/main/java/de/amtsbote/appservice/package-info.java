@@ -1,4 +1,5 @@
 /**
- * Seam for a later issue: application services (bridges, bots with namespaces). Until then its endpoints answer M_UNRECOGNIZED (the router's answer for unknown paths).
+ * Application services (bridges, bots with user namespaces): registration files, as_token identity assertion,
+ * exclusive namespaces, the durable transaction queue, user/alias queries and ping. See docs/appservices.md.
  */
 package de.amtsbote.appservice;

@@ -19,6 +19,9 @@ public final class AccountHandlers implements Handlers {
     private final UserInteractiveAuth uia;
     /** Sign-up with registration tokens; without it (null) every registration is refused. */
     private final de.amtsbote.users.TokenRegistration registration;
+    /** POST /register and /login of application services (m.login.application_service); null for other requests. */
+    private de.amtsbote.http.Route appserviceRegistration = req -> null;
+    private de.amtsbote.http.Route appserviceLogin = req -> null;
 
     public AccountHandlers(Accounts accounts, UserInteractiveAuth uia) {
         this(accounts, uia, null);
@@ -30,15 +33,24 @@ public final class AccountHandlers implements Handlers {
         this.registration = registration;
     }
 
+    public AccountHandlers withAppservices(de.amtsbote.http.Route registration, de.amtsbote.http.Route login) {
+        this.appserviceRegistration = registration;
+        this.appserviceLogin = login;
+        return this;
+    }
+
     @Override
     public void register(Router r) {
         r.client("GET", "/login", NONE, req -> {
             ObjectNode flow = Json.object().put("type", "m.login.password");
             ObjectNode out = Json.object();
-            out.putArray("flows").add(flow);
+            out.putArray("flows").add(flow).addObject().put("type", "m.login.application_service");
             return out;
         });
-        r.client("POST", "/login", NONE, req -> accounts.login(login(req.json()), req.remoteAddress()));
+        r.client("POST", "/login", NONE, req -> {
+            Object asLogin = appserviceLogin.handle(req);
+            return asLogin != null ? asLogin : accounts.login(login(req.json()), req.remoteAddress());
+        });
         r.client("POST", "/logout", USER, req -> {
             accounts.logout(req.session());
             return Json.object();
@@ -55,6 +67,8 @@ public final class AccountHandlers implements Handlers {
             return out;
         });
         r.client("POST", "/register", NONE, req -> {
+            Object registered = appserviceRegistration.handle(req);
+            if (registered != null) return registered;
             // Only token-authenticated sign-up (m.login.registration_token); open registration stays off.
             if (registration != null) return registration.register(tokenRegistration(req), req.remoteAddress());
             throw MatrixException.forbidden("Accounts are created by your administrator; self-registration is disabled");

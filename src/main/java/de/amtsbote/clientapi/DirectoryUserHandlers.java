@@ -23,7 +23,15 @@ public final class DirectoryUserHandlers implements Handlers {
 
     private final AccountStore accounts;
 
+    /** Asked before a profile counts as not found (application services create users on demand); true: look again. */
+    private java.util.function.Predicate<String> unknownUser = userId -> false;
+
     public DirectoryUserHandlers(AccountStore accounts) { this.accounts = accounts; }
+
+    public DirectoryUserHandlers askingBeforeNotFound(java.util.function.Predicate<String> unknownUser) {
+        this.unknownUser = unknownUser;
+        return this;
+    }
 
     @Override
     public void register(Router r) {
@@ -71,7 +79,8 @@ public final class DirectoryUserHandlers implements Handlers {
     }
 
     private AccountStore.User activeUser(String userId) {
-        return accounts.user(userId).filter(u -> !u.deactivated())
-                .orElseThrow(() -> MatrixException.notFound("Profile not found"));
+        var user = accounts.user(userId).filter(u -> !u.deactivated());
+        if (user.isEmpty() && unknownUser.test(userId)) user = accounts.user(userId).filter(u -> !u.deactivated());
+        return user.orElseThrow(() -> MatrixException.notFound("Profile not found"));
     }
 }

@@ -23,7 +23,8 @@ public record Config(
         Webhooks webhooks,
         String registrationSharedSecret,
         ServerNotices serverNotices,
-        LdapConfig ldap) {
+        LdapConfig ldap,
+        java.util.List<Path> appservices) {
 
     /** type is "sqlite" (path used) or "postgresql" (url, user, password used). */
     public record Database(String type, Path path, String url, String user, String password, int poolSize) {

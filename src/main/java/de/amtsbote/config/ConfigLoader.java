@@ -22,7 +22,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class ConfigLoader {
     private static final Map<String, Set<String>> KNOWN_KEYS = Map.of(
             "", Set.of("server_name", "public_baseurl", "listen", "database", "media", "limits", "signing_key_path",
-                    "encryption", "push", "webhooks", "registration_shared_secret", "server_notices", "ldap"),
+                    "encryption", "push", "webhooks", "registration_shared_secret", "server_notices", "ldap",
+                    "appservices"),
             "listen", Set.of("address", "port"),
             "database", Set.of("type", "path", "url", "user", "password", "pool_size"),
             "media", Set.of("path", "max_upload_bytes"),
@@ -152,7 +153,7 @@ public final class ConfigLoader {
                 path(root, "", "signing_key_path", "./data/signing.key"), encryptionConfig,
                 new Config.Push(bool(section(root, "push"), "push", "allow_internal_gateways", false)), webhooksConfig,
                 registrationSharedSecret(root), serverNotices(section(root, "server_notices")),
-                LdapConfigReader.read(root.get("ldap"), baseDir, problems));
+                LdapConfigReader.read(root.get("ldap"), baseDir, problems), appservices(root.get("appservices")));
     }
 
     /** Optional; when set it must be a string long enough not to be guessed (it lets anyone holding it create admins). */
@@ -176,6 +177,27 @@ public final class ConfigLoader {
         return new Config.ServerNotices(localpart,
                 string(s, "server_notices", "system_mxid_display_name", "IT-Hinweise"),
                 string(s, "server_notices", "room_name", "Hinweise der IT"));
+    }
+
+    /** appservices: a list of registration file paths (relative ones against the config file's folder). */
+    private List<Path> appservices(Object v) {
+        if (v == null) return List.of();
+        if (!(v instanceof List<?> list)) {
+            problems.add("appservices must be a list of registration file paths, e.g. [\"/etc/amtsbote/bridge.yaml\"]");
+            return List.of();
+        }
+        List<Path> out = new java.util.ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof String s) || s.isBlank()) {
+                problems.add("appservices must contain file paths (text), got '" + o + "'");
+                continue;
+            }
+            Path p = Path.of(s.trim());
+            p = p.isAbsolute() ? p : baseDir.resolve(p).normalize();
+            if (out.contains(p)) problems.add("appservices lists the file " + p + " twice");
+            else out.add(p);
+        }
+        return List.copyOf(out);
     }
 
     private void checkKeys(String section, Map<?, ?> map) {

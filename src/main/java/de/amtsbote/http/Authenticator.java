@@ -5,6 +5,12 @@ public interface Authenticator {
     /** Returns the session, or null if the token is unknown (revoked, expired or never issued). */
     Session authenticate(String accessToken);
 
+    /**
+     * The same with the request at hand: an application service's token names the user it acts as in the
+     * query ({@code user_id}, {@code device_id}). May throw a MatrixException (403/400) for a bad identity.
+     */
+    default Session authenticate(String accessToken, Req req) { return authenticate(accessToken); }
+
     /** Told after each successfully authenticated request (device "last seen"); must be cheap. */
     default void seen(Session session, String remoteAddress) {}
 

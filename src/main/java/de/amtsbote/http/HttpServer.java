@@ -164,7 +164,7 @@ public final class HttpServer implements AutoCloseable {
                     throw new MatrixException(401, "M_MISSING_TOKEN", "Missing access token");
                 }
             } else {
-                Session s = auth.authenticate(token);
+                Session s = auth.authenticate(token, req);
                 if (s == null) {
                     ObjectNode extra = Json.object();
                     extra.put("soft_logout", false);

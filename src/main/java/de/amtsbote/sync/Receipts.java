@@ -27,6 +27,11 @@ public final class Receipts {
         this.unread = unread;
     }
 
+    /** Told each stored receipt after its commit (application services); must be cheap. */
+    private volatile java.util.function.Consumer<ReceiptStore.Receipt> sent = r -> { };
+
+    public void onSent(java.util.function.Consumer<ReceiptStore.Receipt> listener) { this.sent = listener; }
+
     public void send(String userId, String roomId, String type, String eventId, String threadId) {
         if (!type.equals("m.read") && !type.equals("m.read.private") && !type.equals("m.fully_read")) {
             throw MatrixException.invalidParam("Unknown receipt type " + type);
@@ -39,6 +44,7 @@ public final class Receipts {
                 System.currentTimeMillis(), 0);
         store.put(r, pos -> lastPos.merge(roomId, pos, Math::max), () -> {
             unread.invalidate(userId, roomId);
+            sent.accept(r);
             // Private receipts only concern their owner.
             if (type.equals("m.read.private")) notifier.wake(userId);
             else {

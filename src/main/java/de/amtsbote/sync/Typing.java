@@ -27,6 +27,11 @@ public final class Typing {
 
     public long serial() { return serial.get(); }
 
+    /** Told the room and who types there now after each change (application services); must be cheap. */
+    private volatile java.util.function.BiConsumer<String, List<String>> changed = (r, u) -> { };
+
+    public void onChanged(java.util.function.BiConsumer<String, List<String>> listener) { this.changed = listener; }
+
     public void set(String roomId, String userId, boolean typing, long timeoutMs) {
         long now = System.currentTimeMillis();
         rooms.compute(roomId, (k, old) -> {
@@ -37,6 +42,7 @@ public final class Typing {
             return new State(until, serial.incrementAndGet());
         });
         notifier.wake(roomMembers.apply(roomId));
+        changed.accept(roomId, typingUsers(roomId));
     }
 
     /** Users typing now in the room, and whether that changed after the given serial. */

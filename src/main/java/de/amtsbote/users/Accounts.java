@@ -37,8 +37,25 @@ public final class Accounts implements Authenticator {
 
     public boolean isLocal(String userId) { return userId.endsWith(":" + serverName); }
 
-    /** Creates an account; M_INVALID_USERNAME / M_USER_IN_USE / M_WEAK_PASSWORD on bad input. */
+    /**
+     * Application services: user ids reserved by an exclusive namespace (the guard throws 400 M_EXCLUSIVE),
+     * and their as_token hashes, valid although no device holds them.
+     */
+    private volatile java.util.function.Consumer<String> userIdGuard = id -> { };
+    private volatile java.util.function.Predicate<String> externalTokens = hash -> false;
+
+    public void setUserIdGuard(java.util.function.Consumer<String> guard) { this.userIdGuard = guard; }
+
+    public void setExternalTokens(java.util.function.Predicate<String> validTokenHash) { this.externalTokens = validTokenHash; }
+
+    /** Creates an account; M_INVALID_USERNAME / M_USER_IN_USE / M_WEAK_PASSWORD / M_EXCLUSIVE on bad input. */
     public String createUser(String localpart, String password, boolean admin, String displayname) {
+        if (localpart != null) userIdGuard.accept(userId(localpart));
+        return createUnguarded(localpart, password, admin, displayname);
+    }
+
+    /** Creates an account without the namespace guard: for an application service inside its own namespace. */
+    public String createUnguarded(String localpart, String password, boolean admin, String displayname) {
         if (localpart == null || !localpart.matches("[a-z0-9._=\\-/+]+")) {
             throw new MatrixException(400, "M_INVALID_USERNAME",
                     "User names may only contain a-z, 0-9 and . _ = - / +");
@@ -221,7 +238,7 @@ public final class Accounts implements Authenticator {
     public boolean isValid(Session s) {
         // A long-poll of a locked account ends with the lock's own error, not as a signed-out session.
         if (locked.test(s.userId())) throw MatrixException.userLocked();
-        return sessions.containsKey(s.tokenHash()) || store.tokenOwner(s.tokenHash()).isPresent();
+        return sessions.containsKey(s.tokenHash()) || externalTokens.test(s.tokenHash()) || store.tokenOwner(s.tokenHash()).isPresent();
     }
 
     /** Sets a new password; optionally signs out every other device of the user. */

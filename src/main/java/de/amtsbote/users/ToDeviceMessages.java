@@ -35,6 +35,11 @@ public final class ToDeviceMessages {
         this.serverName = serverName;
     }
 
+    /** Told the messages of each stored request after its commit (application services); must be cheap. */
+    private volatile java.util.function.Consumer<List<ToDeviceStore.Target>> stored = t -> { };
+
+    public void onStored(java.util.function.Consumer<List<ToDeviceStore.Target>> listener) { this.stored = listener; }
+
     /** Returns the number of device messages stored (0 for a retried transaction). */
     public int send(String senderUserId, String senderDeviceId, String eventType, String txnId, ObjectNode messages) {
         if (eventType == null || eventType.isEmpty() || eventType.length() > 255) {
@@ -68,7 +73,10 @@ public final class ToDeviceMessages {
             }
             if (targets.size() > MAX_TARGETS) throw MatrixException.tooLarge("Too many to-device messages in one request");
         }
-        boolean stored = store.addOnce(senderUserId, senderDeviceId, txnId, targets, () -> notifier.wake(woken));
-        return stored ? targets.size() : 0;
+        boolean added = store.addOnce(senderUserId, senderDeviceId, txnId, targets, () -> {
+            notifier.wake(woken);
+            stored.accept(targets);
+        });
+        return added ? targets.size() : 0;
     }
 }
