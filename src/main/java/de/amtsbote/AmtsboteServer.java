@@ -73,6 +73,7 @@ public final class AmtsboteServer implements AutoCloseable {
     private final de.amtsbote.webhooks.OutgoingRules outgoingRules;
     /** LDAP / Active Directory sign-in and sync; switched off unless ldap.enabled. */
     private final de.amtsbote.ldap.Ldap ldap;
+    private final de.amtsbote.users.UserModeration moderation;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -253,8 +254,9 @@ public final class AmtsboteServer implements AutoCloseable {
         new de.amtsbote.admin.SharedSecretHandlers(new de.amtsbote.users.SharedSecretRegistration(
                 config.registrationSharedSecret(), accounts, System::currentTimeMillis), accounts, audit).register(router);
         // LDAP / Active Directory: sign-in with the directory password and the directory sync (docs/ldap.md).
+        this.moderation = moderation;
         this.ldap = de.amtsbote.ldap.Ldap.create(config.ldap(), new de.amtsbote.storage.jdbc.JdbcLdapStore(db), accounts,
-                actions, audit, System::currentTimeMillis);
+                moderation, actions, audit, System::currentTimeMillis);
         new de.amtsbote.admin.LdapAdminHandlers(ldap, audit).register(router);
         adminStatus.ldapStatus(() -> ldap.enabled() ? ldap.status() : null);
         this.http = new HttpServer(config.listenAddress(), config.listenPort(), router, accounts,
@@ -318,6 +320,8 @@ public final class AmtsboteServer implements AutoCloseable {
     public de.amtsbote.push.PushGatewayClient pushGateway() { return pushGateway; }
 
     public de.amtsbote.ldap.Ldap ldap() { return ldap; }
+
+    public de.amtsbote.users.UserModeration moderation() { return moderation; }
 
     @Override
     public void close() throws Exception {
