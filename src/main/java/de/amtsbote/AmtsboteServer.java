@@ -150,7 +150,7 @@ public final class AmtsboteServer implements AutoCloseable {
 
         Router router = new Router();
         List<Handlers> handlers = List.of(
-                new DiscoveryHandlers(config.publicBaseUrl()),
+                new DiscoveryHandlers(config.publicBaseUrl(), accounts::isAdminNow),
                 new AccountHandlers(accounts, uia, tokenRegistration),
                 new AdminHandlers(accounts, audit),
                 // false: unauthenticated media endpoints frozen, as the spec asks of servers since v1.12
