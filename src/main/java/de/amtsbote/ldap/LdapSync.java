@@ -185,7 +185,6 @@ public final class LdapSync {
                     }
                     // Locked by an admin: stays locked, but keeps its name and rooms like any directory member
                     // (a lock takes nothing away).
-
                     if (accounts.updateDisplayname(local, u, ACTOR)) updated.add(userId);
                 }
                 enabledByDn.put(u.dn(), userId);
