@@ -1,7 +1,8 @@
 -- Accounts that come from the LDAP directory / Active Directory: they sign in with the directory password
--- (no usable local password) and the sync keeps them in step. locked_by_sync: the sync deactivated the
--- account because its entry disappeared or was disabled (undone when it comes back); admin_granted: the sync
--- made the user an admin through ldap.admin_group_dn (taken back only then).
+-- (no usable local password) and the sync keeps them in step. locked_by_sync: the sync locked the account
+-- (users.locked) because its entry disappeared or was disabled, and unlocks it when the entry comes back; an
+-- admin's lock or unlock clears the mark. admin_granted: the sync made the user an admin through
+-- ldap.admin_group_dn (taken back only then).
 CREATE TABLE ldap_users (
     user_id         TEXT PRIMARY KEY,
     dn              TEXT NOT NULL,

@@ -75,6 +75,7 @@ public final class AmtsboteServer implements AutoCloseable {
     private final de.amtsbote.ldap.Ldap ldap;
     /** Application services: registrations, as_token auth, namespaces, transactions, queries, ping. */
     private final de.amtsbote.appservice.AppserviceComponent appservices;
+    private final de.amtsbote.users.UserModeration moderation;
 
     public AmtsboteServer(Config config) {
         this.config = config;
@@ -155,7 +156,7 @@ public final class AmtsboteServer implements AutoCloseable {
 
         Router router = new Router();
         List<Handlers> handlers = List.of(
-                new DiscoveryHandlers(config.publicBaseUrl()),
+                new DiscoveryHandlers(config.publicBaseUrl(), accounts::isAdminNow),
                 new AccountHandlers(accounts, uia, tokenRegistration)
                         .withAppservices(appservices.registration(), appservices.login()),
                 new AdminHandlers(accounts, audit),
@@ -260,8 +261,9 @@ public final class AmtsboteServer implements AutoCloseable {
         new de.amtsbote.admin.SharedSecretHandlers(new de.amtsbote.users.SharedSecretRegistration(
                 config.registrationSharedSecret(), accounts, System::currentTimeMillis), accounts, audit).register(router);
         // LDAP / Active Directory: sign-in with the directory password and the directory sync (docs/ldap.md).
+        this.moderation = moderation;
         this.ldap = de.amtsbote.ldap.Ldap.create(config.ldap(), new de.amtsbote.storage.jdbc.JdbcLdapStore(db), accounts,
-                actions, audit, System::currentTimeMillis);
+                moderation, actions, audit, System::currentTimeMillis);
         new de.amtsbote.admin.LdapAdminHandlers(ldap, audit).register(router);
         adminStatus.ldapStatus(() -> ldap.enabled() ? ldap.status() : null);
         // Application services: transactions pushed from the durable queue (woken by each commit), ping.
@@ -332,6 +334,8 @@ public final class AmtsboteServer implements AutoCloseable {
 
     public de.amtsbote.ldap.Ldap ldap() { return ldap; }
     public de.amtsbote.appservice.AppserviceComponent appservices() { return appservices; }
+
+    public de.amtsbote.users.UserModeration moderation() { return moderation; }
 
     @Override
     public void close() throws Exception {

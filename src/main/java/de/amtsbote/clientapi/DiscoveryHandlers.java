@@ -8,12 +8,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.amtsbote.http.Router;
 import de.amtsbote.rooms.RoomVersion;
 import de.amtsbote.util.Json;
+import java.util.function.Predicate;
 
 /** What a client asks first: .well-known, /versions, /capabilities. */
 public final class DiscoveryHandlers implements Handlers {
     private final String publicBaseUrl;
+    private final Predicate<String> isAdminNow;
 
-    public DiscoveryHandlers(String publicBaseUrl) { this.publicBaseUrl = publicBaseUrl; }
+    /** isAdminNow: the user's admin flag as it is now (a demoted admin loses the admin capabilities at once). */
+    public DiscoveryHandlers(String publicBaseUrl, Predicate<String> isAdminNow) {
+        this.publicBaseUrl = publicBaseUrl;
+        this.isAdminNow = isAdminNow;
+    }
 
     @Override
     public void register(Router r) {
@@ -45,6 +51,11 @@ public final class DiscoveryHandlers implements Handlers {
             caps.putObject("m.set_avatar_url").put("enabled", true);
             caps.putObject("m.3pid_changes").put("enabled", false);
             caps.putObject("m.get_login_token").put("enabled", false);
+            // Spec v1.18: what the caller may do through the admin endpoints, omitted when nothing. Admins
+            // lock and unlock via PUT /_matrix/client/v1/admin/lock/{userId}; suspension is not offered.
+            if (isAdminNow.test(req.userId())) {
+                caps.putObject("m.account_moderation").put("lock", true).put("suspend", false);
+            }
             return out;
         });
     }

@@ -6,6 +6,7 @@ import de.amtsbote.config.LdapConfig;
 import de.amtsbote.rooms.RoomActions;
 import de.amtsbote.storage.LdapStore;
 import de.amtsbote.users.Accounts;
+import de.amtsbote.users.UserModeration;
 import de.amtsbote.util.Json;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,11 +28,13 @@ public final class Ldap implements AutoCloseable {
     }
 
     /** Wires sign-in and the scheduled sync if the config switches LDAP on; otherwise a switched-off component. */
-    public static Ldap create(LdapConfig config, LdapStore store, Accounts accounts, RoomActions actions, AdminAudit audit,
-                              LongSupplier clock) {
+    public static Ldap create(LdapConfig config, LdapStore store, Accounts accounts, UserModeration moderation,
+                              RoomActions actions, AdminAudit audit, LongSupplier clock) {
         if (!config.enabled()) return new Ldap(null, null);
         LdapDirectory directory = new LdapDirectory(config);
-        LdapAccounts ldapAccounts = new LdapAccounts(accounts, store, actions, audit, clock);
+        LdapAccounts ldapAccounts = new LdapAccounts(accounts, moderation, store, actions, audit, clock);
+        // Any lock or unlock (an admin's, or the sync's own just before it marks it) makes the lock not the sync's.
+        moderation.onLockChanged(userId -> store.setLockedBySync(userId, false));
         accounts.setExternalAuth(new LdapAuth(directory, ldapAccounts));
         LdapSync sync = new LdapSync(config, directory, ldapAccounts,
                 new GroupRooms(config.groupRooms(), actions, store, audit, clock), audit, clock);

@@ -8,6 +8,7 @@ import de.amtsbote.storage.AccountStore;
 import de.amtsbote.storage.LdapStore;
 import de.amtsbote.users.Accounts;
 import de.amtsbote.users.Tokens;
+import de.amtsbote.users.UserModeration;
 import de.amtsbote.util.Json;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,13 +20,16 @@ import java.util.function.LongSupplier;
  */
 final class LdapAccounts {
     private final Accounts accounts;
+    private final UserModeration moderation;
     private final LdapStore store;
     private final RoomActions actions;
     private final AdminAudit audit;
     private final LongSupplier clock;
 
-    LdapAccounts(Accounts accounts, LdapStore store, RoomActions actions, AdminAudit audit, LongSupplier clock) {
+    LdapAccounts(Accounts accounts, UserModeration moderation, LdapStore store, RoomActions actions, AdminAudit audit,
+                 LongSupplier clock) {
         this.accounts = accounts;
+        this.moderation = moderation;
         this.store = store;
         this.actions = actions;
         this.audit = audit;
@@ -35,6 +39,9 @@ final class LdapAccounts {
     Accounts accounts() { return accounts; }
 
     LdapStore store() { return store; }
+
+    /** The account locks (the same as an admin's): the sync locks directory accounts through it. */
+    UserModeration moderation() { return moderation; }
 
     /**
      * Creates and links the account of a directory user; false if the name is taken by an account that was

@@ -39,10 +39,18 @@ public final class LdapAuth implements ExternalAuth {
         String localpart = userId.substring(1, userId.indexOf(':'));
         try {
             Optional<DirectoryUser> entry = directory.findUser(localpart);
-            if (entry.isEmpty() || entry.get().disabled() || !localpart.equals(entry.get().localpart())) {
-                return Result.REJECTED;
-            }
+            if (entry.isEmpty() || !localpart.equals(entry.get().localpart())) return Result.REJECTED;
+            boolean deactivated = existing.isPresent() && existing.get().deactivated();
+            boolean locked = existing.isPresent() && !deactivated && accounts.moderation().isLocked(userId);
+            // A disabled entry signs in to nothing. Its password is still checked when the account is locked (the
+            // sync locks disabled entries), so that its owner hears of the lock rather than of a wrong password;
+            // Active Directory refuses binds of disabled accounts anyway.
+            if (entry.get().disabled() && !locked) return Result.REJECTED;
             if (!directory.checkPassword(entry.get().dn(), password)) return Result.REJECTED;
+            // Only after the password: nobody learns of a lock by guessing. Nothing is taken over from the
+            // directory for a locked or deactivated account (Accounts.login refuses the latter).
+            if (locked) throw MatrixException.userLocked();
+            if (deactivated) return Result.ACCEPTED;
             if (existing.isEmpty()) {
                 // false: the name was taken meanwhile; fine if by this user's own parallel first sign-in.
                 if (!accounts.create(entry.get(), ACTOR) && accounts.linked(userId).isEmpty()) return Result.REJECTED;

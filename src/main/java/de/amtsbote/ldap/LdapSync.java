@@ -23,6 +23,11 @@ import java.util.logging.Logger;
  * names, locks accounts whose entry disappeared or is disabled (and unlocks them when they come back), grants
  * and takes back the admin flag of ldap.admin_group_dn, and keeps group members in their mapped rooms.
  *
+ * <p>Locking is the spec's account lock ({@link de.amtsbote.users.UserModeration}): sessions stay, every request
+ * is refused with M_USER_LOCKED until unlocked. The sync unlocks only its own locks: an account an admin locked
+ * or unlocked is the admin's (an admin's lock stays however the directory looks), deactivated accounts are
+ * left alone.
+ *
  * <p>The directory is read completely before anything changes, so an unreachable directory changes nothing.
  * A sync that would lock more than ldap.max_lock_percent of the directory accounts (or any account while the
  * directory returned nobody) is refused as a whole. Every change is recorded in the audit log as "ldap-sync".
@@ -124,7 +129,7 @@ public final class LdapSync {
             AccountStore.User local = accounts.accounts().user(l.userId()).orElse(null);
             if (local == null) continue;
             localByUser.put(l.userId(), local);
-            if (local.deactivated()) continue;
+            if (local.deactivated() || accounts.moderation().isLocked(l.userId())) continue;
             active++;
             DirectoryUser entry = byName.get(localpart(l.userId()));
             if (entry == null || entry.disabled()) toLock.add(l);
@@ -144,9 +149,10 @@ public final class LdapSync {
         }
 
         for (LdapStore.LinkedUser l : toLock) {
-            // TODO lock instead of deactivate once account locking exists.
+            // Locked first, then marked as the sync's (the lock itself clears the mark); stopped in between,
+            // the account stays locked and waits for an admin: never the other way round.
+            accounts.moderation().setLocked(l.userId(), true);
             accounts.store().setLockedBySync(l.userId(), true);
-            accounts.accounts().logoutAll(l.userId());
             DirectoryUser entry = byName.get(localpart(l.userId()));
             ObjectNode d = Json.object();
             d.put("reason", entry == null ? "not in the directory any more" : "disabled in the directory");
@@ -171,12 +177,14 @@ public final class LdapSync {
                 } else if (local != null) {
                     LdapStore.LinkedUser l = linkedById.get(userId);
                     if (!l.dn().equals(u.dn())) accounts.store().link(userId, u.dn(), clock.getAsLong());
-                    if (local.deactivated()) {
-                        if (!l.lockedBySync()) continue; // deactivated by an admin: the sync does not undo that
-                        accounts.store().setLockedBySync(userId, false);
+                    if (local.deactivated()) continue; // deactivated by an admin: the sync does not undo that
+                    if (l.lockedBySync() && accounts.moderation().isLocked(userId)) {
+                        accounts.moderation().setLocked(userId, false); // also clears the mark
                         audit.recordSystem(ACTOR, "user.unlock", userId, Json.object().put("reason", "enabled in the directory again"));
                         unlocked.add(userId);
                     }
+                    // Locked by an admin: stays locked, but keeps its name and rooms like any directory member
+                    // (a lock takes nothing away).
                     if (accounts.updateDisplayname(local, u, ACTOR)) updated.add(userId);
                 }
                 enabledByDn.put(u.dn(), userId);

@@ -17,8 +17,8 @@ public interface LdapStore {
     void link(String userId, String dn, long ts);
 
     /**
-     * Deactivates (locked = true) or reactivates the account, remembering that the sync did it, in one write.
-     * TODO lock instead of deactivate once account locking exists.
+     * Remembers whether the account's current lock is the sync's (only those the sync unlocks again). The lock
+     * itself is users.UserModeration's; any lock or unlock by an admin clears this mark.
      */
     void setLockedBySync(String userId, boolean locked);
 

@@ -17,7 +17,8 @@ public interface ExternalAuth {
 
     /**
      * userId is a full local user id; password is never null. May throw a MatrixException with a message for
-     * the user when the directory cannot be asked (e.g. it is unreachable).
+     * the user when the directory cannot be asked (e.g. it is unreachable), or M_USER_LOCKED for a locked
+     * account once the password proved right (a directory entry disabled meanwhile can no longer say ACCEPTED).
      */
     Result check(String userId, String password);
 

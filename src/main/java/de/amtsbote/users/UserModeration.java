@@ -33,6 +33,7 @@ public final class UserModeration {
     private final Set<String> confirmedWipes = ConcurrentHashMap.newKeySet();
     private volatile Consumer<String> leaveAllRooms = userId -> {};
     private volatile Consumer<String> profileChanged = userId -> {};
+    private volatile Consumer<String> lockChanged = userId -> {};
 
     public UserModeration(Accounts accounts, UserAdminStore store, DeviceWipeStore wipes, LongSupplier clock) {
         this.accounts = accounts;
@@ -51,6 +52,9 @@ public final class UserModeration {
         this.profileChanged = profileChanged;
     }
 
+    /** Told of every lock and unlock, after it was stored (the LDAP sync learns that an admin took a lock over). */
+    public void onLockChanged(Consumer<String> lockChanged) { this.lockChanged = lockChanged; }
+
     public UserAdminStore store() { return store; }
 
     public Accounts accounts() { return accounts; }
@@ -66,6 +70,7 @@ public final class UserModeration {
         } else {
             locked.remove(userId);
         }
+        lockChanged.accept(userId);
     }
 
     public void setAdmin(String userId, boolean admin) { store.setAdmin(userId, admin); }

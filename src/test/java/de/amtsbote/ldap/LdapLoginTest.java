@@ -92,9 +92,32 @@ class LdapLoginTest {
         try (TestDirectory dir = new TestDirectory()) {
             dir.addUser("mmueller", "Maria Müller", "Sommer2026!");
             try (TestServer s = new TestServer(db, dir.yaml(""))) {
+                var first = s.request("POST", LOGIN, null, login("mmueller", "Sommer2026!"));
+                assertEquals(200, first.status());
+                String admin = s.userToken("admin", true);
+                String lock = "/_matrix/client/v1/admin/lock/@mmueller:test.local";
+                assertEquals(200, s.request("PUT", lock, admin, Json.object().put("locked", true)).status());
+                dir.set(TestDirectory.userDn("mmueller"), "displayName", "Maria Meier");
+
+                // The right directory password: told of the lock; a wrong one: no hint that the account is locked.
+                var refused = s.request("POST", LOGIN, null, login("mmueller", "Sommer2026!"));
+                assertError(refused, 401, "M_USER_LOCKED");
+                assertError(s.request("POST", LOGIN, null, login("mmueller", "wrong")), 403, "M_FORBIDDEN");
+                assertEquals("Maria Müller", s.server().accounts().user("@mmueller:test.local").orElseThrow().displayname(),
+                        "nothing taken over from the directory for a locked account");
+                // Disabled in the directory while locked (as the sync locks it): still the lock, after the password.
+                dir.disable("mmueller");
+                assertError(s.request("POST", LOGIN, null, login("mmueller", "Sommer2026!")), 401, "M_USER_LOCKED");
+                assertError(s.request("POST", LOGIN, null, login("mmueller", "wrong")), 403, "M_FORBIDDEN");
+                assertError(s.request("GET", "/_matrix/client/v3/account/whoami", first.json().get("access_token").asText(),
+                        null), 401, "M_USER_LOCKED");
+
+                // Unlocked but still disabled in the directory: a disabled entry never signs in.
+                assertEquals(200, s.request("PUT", lock, admin, Json.object().put("locked", false)).status());
+                assertError(s.request("POST", LOGIN, null, login("mmueller", "Sommer2026!")), 403, "M_FORBIDDEN");
+                dir.enable("mmueller");
                 assertEquals(200, s.request("POST", LOGIN, null, login("mmueller", "Sommer2026!")).status());
-                new de.amtsbote.storage.jdbc.JdbcLdapStore(s.server().stores().db()).setLockedBySync("@mmueller:test.local", true);
-                assertError(s.request("POST", LOGIN, null, login("mmueller", "Sommer2026!")), 403, "M_USER_DEACTIVATED");
+                assertEquals("Maria Meier", s.server().accounts().user("@mmueller:test.local").orElseThrow().displayname());
             }
         }
     }

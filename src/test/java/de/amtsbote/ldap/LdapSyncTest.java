@@ -51,7 +51,8 @@ class LdapSyncTest {
                 EncryptionPolicy.of(srv.config().encryption()));
         RecordingAudit audit = new RecordingAudit();
         JdbcLdapStore store = new JdbcLdapStore(srv.stores().db());
-        LdapAccounts accounts = new LdapAccounts(srv.accounts(), store, actions, audit, System::currentTimeMillis);
+        LdapAccounts accounts = new LdapAccounts(srv.accounts(), srv.moderation(), store, actions, audit,
+                System::currentTimeMillis);
         LdapSync sync = new LdapSync(config, new LdapDirectory(config), accounts,
                 new GroupRooms(config.groupRooms(), actions, store, audit, System::currentTimeMillis), audit,
                 System::currentTimeMillis);
@@ -67,8 +68,12 @@ class LdapSyncTest {
 
     private static String id(String localpart) { return "@" + localpart + ":test.local"; }
 
-    private static boolean deactivated(Setup t, String localpart) {
-        return t.server().server().accounts().user(id(localpart)).orElseThrow().deactivated();
+    /** Locked (the spec's account lock), never deactivated: the sync's locks destroy nothing. */
+    private static boolean locked(Setup t, String localpart) {
+        assertFalse(t.server().server().accounts().user(id(localpart)).orElseThrow().deactivated());
+        boolean locked = t.server().server().moderation().isLocked(id(localpart));
+        assertEquals(locked, t.server().server().moderation().store().lockedUsers().contains(id(localpart)), "stored too");
+        return locked;
     }
 
     private static ObjectNode login(String user, String password) {
@@ -118,19 +123,51 @@ class LdapSyncTest {
                 r = t.sync().run();
                 assertTrue(r.get("ok").asBoolean(), r.toString());
                 assertEquals(List.of(id("bernd"), id("carla")), texts(r.get("locked")));
-                assertTrue(deactivated(t, "bernd") && deactivated(t, "carla"));
-                assertFalse(deactivated(t, "anna") || deactivated(t, "erik"));
-                TestServer.assertError(s.request("GET", "/_matrix/client/v3/account/whoami", berndToken, null), 401, "M_UNKNOWN_TOKEN");
+                assertTrue(locked(t, "bernd") && locked(t, "carla"));
+                assertFalse(locked(t, "anna") || locked(t, "erik"));
+                // Locked, not signed out: the session answers M_USER_LOCKED (soft logout) and sign-in is refused.
+                var whoami = s.request("GET", "/_matrix/client/v3/account/whoami", berndToken, null);
+                TestServer.assertError(whoami, 401, "M_USER_LOCKED");
+                assertTrue(whoami.json().get("soft_logout").asBoolean(), whoami.body());
+                TestServer.assertError(s.request("POST", "/_matrix/client/v3/login", null, login("carla", "carla-Pass1")),
+                        401, "M_USER_LOCKED");
+                TestServer.assertError(s.request("POST", "/_matrix/client/v3/login", null, login("carla", "wrong")),
+                        403, "M_FORBIDDEN");
+                TestServer.assertError(s.request("POST", "/_matrix/client/v3/login", null, login("bernd", "bernd-Pass1")),
+                        403, "M_FORBIDDEN");
                 assertTrue(t.audit().acts.contains("ldap-sync user.lock " + id("bernd")));
                 assertTrue(t.audit().acts.contains("ldap-sync user.lock " + id("carla")));
+                assertEquals(0, t.sync().run().get("locked").size(), "already locked: not again");
 
                 dir.enable("carla");
                 r = t.sync().run();
                 assertEquals(List.of(id("carla")), texts(r.get("unlocked")));
-                assertFalse(deactivated(t, "carla"));
-                assertTrue(deactivated(t, "bernd"));
+                assertFalse(locked(t, "carla"));
+                assertTrue(locked(t, "bernd"));
                 assertTrue(t.audit().acts.contains("ldap-sync user.unlock " + id("carla")));
                 assertEquals(200, s.request("POST", "/_matrix/client/v3/login", null, login("carla", "carla-Pass1")).status());
+
+                // An admin's lock is the admin's: the sync never lifts it, however the directory looks.
+                String admin = s.userToken("admin", true);
+                assertEquals(200, s.request("PUT", "/_matrix/client/v1/admin/lock/" + id("anna"), admin,
+                        Json.object().put("locked", true)).status());
+                dir.disable("anna");
+                r = t.sync().run();
+                assertEquals(0, r.get("locked").size(), r.toString());
+                dir.enable("anna");
+                r = t.sync().run();
+                assertEquals(0, r.get("unlocked").size(), r.toString());
+                assertTrue(locked(t, "anna"));
+                // Nor does it lift a lock an admin took over: unlocked by hand, then locked by hand again.
+                dir.disable("carla");
+                assertEquals(List.of(id("carla")), texts(t.sync().run().get("locked")));
+                for (boolean lock : new boolean[] {false, true}) {
+                    assertEquals(200, s.request("PUT", "/_matrix/client/v1/admin/lock/" + id("carla"), admin,
+                            Json.object().put("locked", lock)).status());
+                }
+                dir.enable("carla");
+                assertEquals(0, t.sync().run().get("unlocked").size());
+                assertTrue(locked(t, "carla"));
 
                 // An entry moved or renamed in the directory stays the same account.
                 dir.server.modifyDN(TestDirectory.userDn("dora"), "CN=Dora Neumann", true);
@@ -158,14 +195,14 @@ class LdapSyncTest {
                 assertTrue(r.get("refused").asBoolean());
                 assertEquals(2, r.get("would_lock").asInt());
                 assertTrue(r.get("error").asText().contains("max_lock_percent"), r.toString());
-                assertFalse(deactivated(t, "anna") || deactivated(t, "bernd"), "nothing locked");
+                assertFalse(locked(t, "anna") || locked(t, "bernd"), "nothing locked");
                 assertEquals(r, t.sync().lastResult());
 
                 // A directory that returns nobody never locks everyone.
                 dir.delete("carla");
                 r = t.sync().run();
                 assertTrue(r.get("refused").asBoolean(), r.toString());
-                assertFalse(deactivated(t, "carla"));
+                assertFalse(locked(t, "carla"));
                 assertTrue(t.audit().acts.stream().noneMatch(a -> a.contains("user.lock")), t.audit().acts.toString());
 
                 dir.addUser("dora", "dora", "dora-Pass1");
@@ -191,7 +228,7 @@ class LdapSyncTest {
                 dir.delete("anna");
                 ObjectNode r = t.sync().run();
                 assertTrue(r.get("refused").asBoolean(), r.toString());
-                assertFalse(deactivated(t, "anna"));
+                assertFalse(locked(t, "anna"));
             }
         }
     }

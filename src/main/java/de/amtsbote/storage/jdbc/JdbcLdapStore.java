@@ -36,10 +36,7 @@ public final class JdbcLdapStore implements LdapStore {
 
     @Override
     public void setLockedBySync(String userId, boolean locked) {
-        db.write(ctx -> {
-            Q.update(ctx, "UPDATE users SET deactivated = ? WHERE user_id = ?", locked, userId);
-            return Q.update(ctx, "UPDATE ldap_users SET locked_by_sync = ? WHERE user_id = ?", locked, userId);
-        });
+        db.write(ctx -> Q.update(ctx, "UPDATE ldap_users SET locked_by_sync = ? WHERE user_id = ?", locked, userId));
     }
 
     @Override
