@@ -115,11 +115,12 @@ class AppserviceHttpTest {
             ObjectNode huge = Json.object().put("type", "m.login.application_service").put("pad", "x".repeat(1_100_000));
             assertError(call(s, "POST", C + "/register", tok, huge), 413, "M_TOO_LARGE");
             assertError(call(s, "POST", C + "/login", tok, huge), 413, "M_TOO_LARGE");
-            // Not JSON: the ordinary answers of both endpoints.
-            assertError(call(s, "POST", C + "/register", null, null), 403, "M_FORBIDDEN");
-            // Ordinary /register stays closed.
-            assertError(call(s, "POST", C + "/register", null, Json.object().put("username", "x").put("password", "p")),
-                    403, "M_FORBIDDEN");
+            // Not JSON: the ordinary answer of the endpoint.
+            assertError(call(s, "POST", C + "/register", null, null), 400, "M_NOT_JSON");
+            // Ordinary /register stays closed: without auth it only offers sign-up with a registration token.
+            R open = call(s, "POST", C + "/register", null, Json.object().put("username", "x").put("password", "p"));
+            assertEquals(401, open.status(), open.body());
+            assertEquals("[{\"stages\":[\"m.login.registration_token\"]}]", open.json().get("flows").toString());
 
             // Masquerading: a registered user in the namespace yes; outside it, or unregistered, no.
             R asAlice = call(s, "GET", C + "/account/whoami?user_id=" + enc("@_bridge_alice:test.local"), tok, null);
