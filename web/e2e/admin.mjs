@@ -3,7 +3,8 @@
 // Scenario: the admin (German browser) opens the console, creates an account, creates an invite link (with QR code);
 // a second browser (English) signs up with the link; the admin locks the created account and remotely wipes the
 // new user's signed-in browser, whose IndexedDB, localStorage and Cache Storage are then gone; the console shows the
-// wipe as confirmed. Screenshots: web/test-artifacts/admin-*.png.
+// wipe as confirmed; on the integrations page a webhook's address and an outgoing rule's secret are shown once, and
+// the rule is deleted. Screenshots: web/test-artifacts/admin-*.png.
 import { chromium } from "playwright-core";
 import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -349,6 +350,78 @@ await check("bots: create a bot, its access key is shown once, revoke the key", 
   await box.getByRole("button", { name: new RegExp(`^${esc(de("bots.revoke"))}`) }).first().click();
   await pa.getByRole("dialog").getByRole("button", { name: de("bots.revoke") }).click();
   await box.getByRole("button", { name: new RegExp(`^${esc(de("bots.revoke"))}`) }).waitFor({ state: "detached" });
+});
+
+await check("integrations: a webhook's address and an outgoing rule's secret are shown once; the rule is deleted", async () => {
+  const admin = await login(ADMIN, ADMIN_PW);
+  const token = admin.json.access_token;
+  const room = await api("/_matrix/client/v3/createRoom", { method: "POST", token, body: { name: `IT-Support e2e ${suffix}`, preset: "private_chat" } });
+  expect(room.status === 200, `createRoom: ${room.status}`);
+  const roomId = room.json.room_id;
+  await pa.getByRole("link", { name: de("admin.tab.integrations") }).click();
+
+  // Incoming webhook: its address (which holds the secret) is shown once, with a copy button.
+  const hookName = `PRTG ${suffix}`;
+  const hookForm = pa.getByRole("form", { name: de("hooks.create") });
+  await hookForm.getByLabel(de("hooks.name"), { exact: true }).fill(hookName);
+  await hookForm.getByLabel(de("hooks.room")).fill(roomId);
+  await hookForm.getByLabel(de("hooks.format")).selectOption("prtg");
+  await hookForm.getByLabel(de("hooks.bot")).fill(`prtg${suffix}`);
+  await hookForm.getByRole("button", { name: de("hooks.create") }).click();
+  const hookBox = pa.locator(".admin-secret").filter({ hasText: de("hooks.url") });
+  const hookUrl = (await hookBox.locator("code").innerText()).trim();
+  expect(/\/_amtsbote\/hooks\/v1\/[^/]+\/[^/]+$/.test(hookUrl), `unexpected webhook address ${hookUrl}`);
+  await pa.getByRole("listitem").filter({ hasText: hookName }).waitFor();
+
+  // Outgoing command rule: a command with a space is explained before asking the server; an address in the
+  // server's own network is refused by the server, shown in plain language.
+  const ruleName = `Ticket ${suffix}`;
+  const ruleForm = pa.getByRole("form", { name: de("rules.create") });
+  await ruleForm.getByLabel(de("rules.name"), { exact: true }).fill(ruleName);
+  await ruleForm.getByLabel(de("rules.room")).fill(roomId);
+  await ruleForm.getByRole("radio", { name: de("rules.kindCommand"), exact: true }).check();
+  await ruleForm.getByLabel(de("rules.command")).fill("!ti cket");
+  await ruleForm.getByLabel(de("rules.url")).fill("https://127.0.0.1/hook");
+  await ruleForm.getByLabel(de("rules.bot")).fill(`ticketbot${suffix}`);
+  await ruleForm.getByRole("button", { name: de("rules.create") }).click();
+  await ruleForm.getByRole("alert").filter({ hasText: de("rules.errCommand") }).waitFor();
+  await ruleForm.getByLabel(de("rules.command")).fill("!ticket");
+  await ruleForm.getByRole("button", { name: de("rules.create") }).click();
+  await ruleForm.getByRole("alert").filter({ hasText: TX("de", "admin.err.invalid") }).waitFor();
+  await ruleForm.getByLabel(de("rules.url")).fill("https://tickets.example.org/hook");
+  await ruleForm.getByRole("button", { name: de("rules.create") }).click();
+  const secretBox = pa.locator(".admin-secret").filter({ hasText: de("rules.secret", { name: ruleName }) });
+  const secret = (await secretBox.locator("code").innerText()).trim();
+  expect(secret.length >= 20, `secret too short: ${secret.length}`);
+  await secretBox.getByRole("button", { name: de("admin.copy") }).click();
+  await secretBox.getByText(de("admin.copied")).waitFor();
+  expect((await pa.evaluate(() => navigator.clipboard.readText())) === secret, "clipboard does not hold the rule's secret");
+  const row = pa.locator("tr").filter({ has: pa.getByRole("rowheader", { name: ruleName, exact: true }) });
+  await row.getByText("!ticket", { exact: true }).waitFor();
+  await row.getByText("https://tickets.example.org/hook").waitFor();
+  await row.getByText(de("rules.kindCommand"), { exact: true }).waitFor();
+  await shot(pa, "09-rule-secret");
+  await axeCheck(pa, "integrations-rules");
+
+  // Shown once: after leaving the page and coming back neither the hook's address nor the secret is anywhere,
+  // and the server's list does not carry the secret.
+  await pa.getByRole("link", { name: de("admin.tab.status") }).click();
+  await pa.getByRole("link", { name: de("admin.tab.integrations") }).click();
+  await row.waitFor();
+  const text = await pa.locator("body").innerText();
+  expect(!text.includes(secret) && !text.includes(hookUrl), "the secret or the webhook address is shown again");
+  const listed = await api("/_amtsbote/admin/v1/rules", { token });
+  const mine = listed.json.rules?.find((r) => r.name === ruleName && r.room_id === roomId);
+  expect(mine && mine.command === "!ticket" && mine.kind === "command" && !("secret" in mine), `rule as listed: ${JSON.stringify(mine)}`);
+
+  // Delete with confirmation.
+  await row.getByRole("button", { name: `${de("rules.delete")}: ${ruleName}` }).click();
+  await pa.getByRole("dialog").getByText(de("rules.deleteConfirm", { name: ruleName, url: "https://tickets.example.org/hook" })).waitFor();
+  await pa.getByRole("dialog").getByRole("button", { name: de("rules.delete") }).click();
+  await row.waitFor({ state: "detached" });
+  const after = await api("/_amtsbote/admin/v1/rules", { token });
+  expect(!after.json.rules?.some((r) => r.id === mine.id), "the rule is still listed after deleting it");
+  await api("/_matrix/client/v3/logout", { method: "POST", token, body: {} });
 });
 
 await check("server status page", async () => {

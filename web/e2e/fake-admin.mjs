@@ -11,6 +11,9 @@ export function fakeAdmin({ users, tokens, rooms, addUser, send, err, bump, SERV
   const audit = [];
   const bots = new Map(); // user_id -> bot as listed
   const blocked = new Set(); // room ids
+  const webhooks = new Map(); // id -> hook with its secret
+  const outgoingRules = new Map(); // id -> rule as listed (the fake keeps no secret)
+  const integrationBots = new Set(); // user ids the fake created as hook/rule bots
   const started = Date.now();
   const rnd = (n = 9) => randomBytes(n).toString("base64url");
 
@@ -250,7 +253,55 @@ export function fakeAdmin({ users, tokens, rooms, addUser, send, err, bump, SERV
       record(me, "server_notice.send", null, { recipients: targets.length });
       return ok({ sent: targets.length });
     }
-    if (path === `${A}/webhooks`) return M === "GET" ? ok({ webhooks: [] }) : (err(res, 400, "M_UNRECOGNIZED", "not in the fake"), true);
+    // Webhooks and outgoing rules (docs/webhooks.md): the fake checks what the console explains to the admin
+    // (unknown room, a person's account as bot, command and URL form) and never calls or accepts calls.
+    const integration = (fields) => {
+      for (const f of fields) {
+        if (body[f] === undefined) return err(res, 400, "M_MISSING_PARAM", `'${f}' is required`), null;
+        if (typeof body[f] !== "string") return err(res, 400, "M_BAD_JSON", `'${f}' must be a string`), null;
+      }
+      if (!rooms.has(body.room_id)) return err(res, 404, "M_NOT_FOUND", "Room not found"), null;
+      const bot = `@${body.bot_user}:${SERVER}`;
+      if (users.has(bot) && !integrationBots.has(bot)) return err(res, 400, "M_USER_IN_USE", `User ${bot} exists and is not a webhook bot`), null;
+      if (!users.has(bot)) addUser(body.bot_user, rnd(), body.name);
+      integrationBots.add(bot);
+      return bot;
+    };
+    const hookJson = ({ secret, ...h }) => h;
+    if (path === `${A}/webhooks` && M === "GET") return ok({ webhooks: [...webhooks.values()].map(hookJson) });
+    if (path === `${A}/webhooks` && M === "POST") {
+      const bot = integration(["room_id", "name", "format", "bot_user"]);
+      if (!bot) return true;
+      if (!["prtg", "alertmanager", "generic"].includes(body.format)) return err(res, 400, "M_INVALID_PARAM", "'format' must be prtg, alertmanager or generic"), true;
+      const h = { id: rnd(), room_id: body.room_id, name: body.name, format: body.format, bot_user: bot, created_by: me, created_ts: Date.now(), secret: rnd(24) };
+      webhooks.set(h.id, h);
+      record(me, "webhook.create", h.id, { room_id: h.room_id, name: h.name });
+      return ok({ ...hookJson(h), url: `http://${req.headers.host}/_amtsbote/hooks/v1/${h.id}/${h.secret}` });
+    }
+    if ((m = path.match(/^\/_amtsbote\/admin\/v1\/webhooks\/([^/]+)$/)) && M === "DELETE") {
+      if (!webhooks.delete(decodeURIComponent(m[1]))) return err(res, 404, "M_NOT_FOUND", "No such webhook"), true;
+      record(me, "webhook.delete", decodeURIComponent(m[1]));
+      return ok();
+    }
+    if (path === `${A}/rules` && M === "GET") return ok({ rules: [...outgoingRules.values()] });
+    if (path === `${A}/rules` && M === "POST") {
+      if (body.kind !== "command" && body.kind !== "pattern") return err(res, 400, "M_INVALID_PARAM", `'kind' must be "pattern" or "command"`), true;
+      const bot = integration(["room_id", "name", body.kind, "url", "bot_user"]);
+      if (!bot) return true;
+      if (body.kind === "command" && (!body.command || /\s/.test(body.command) || body.command.length > 50)) return err(res, 400, "M_INVALID_PARAM", "'command' must be one word of 1 to 50 characters without spaces, e.g. !ticket"), true;
+      if (/^https?:\/\/(localhost|127\.|10\.|192\.168\.|\[::1\])/i.test(body.url)) return err(res, 400, "M_INVALID_PARAM", "'url' points into the server's own network, which the administrator has not allowed for outgoing rules (webhooks.outgoing_allow_internal_targets)"), true;
+      if (!/^https:\/\/[^/@#]+/.test(body.url)) return err(res, 400, "M_INVALID_PARAM", "'url' must be an https:// URL (plain http only to allowed internal addresses)"), true;
+      if ([...outgoingRules.values()].some((r) => r.room_id === body.room_id && r.name === body.name)) return err(res, 400, "M_INVALID_PARAM", `The room already has a rule named '${body.name}'`), true;
+      const r = { id: rnd(), room_id: body.room_id, name: body.name, kind: body.kind, [body.kind]: body[body.kind], url: body.url, bot_user: bot, created_by: me, created_ts: Date.now() };
+      outgoingRules.set(r.id, r);
+      record(me, "rule.create", r.id, { room_id: r.room_id, name: r.name });
+      return ok({ ...r, secret: rnd(30) });
+    }
+    if ((m = path.match(/^\/_amtsbote\/admin\/v1\/rules\/([^/]+)$/)) && M === "DELETE") {
+      if (!outgoingRules.delete(decodeURIComponent(m[1]))) return err(res, 404, "M_NOT_FOUND", "No such rule"), true;
+      record(me, "rule.delete", decodeURIComponent(m[1]));
+      return ok();
+    }
     if (path === `${A}/bots` && M === "GET") return ok({ bots: [...bots.values()] });
     if (path === `${A}/bots` && M === "POST") {
       const user_id = `@${body.username}:${SERVER}`;

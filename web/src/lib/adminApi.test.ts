@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AdminApi, AdminError, inviteLink, mergeWhois, query, toUserId } from "./adminApi";
+import { AdminApi, AdminError, inviteLink, mergeWhois, query, ruleTrigger, toUserId } from "./adminApi";
 import { onHardLogout } from "./wipe";
 
 function fakeFetch(status: number, body: unknown) {
@@ -57,6 +57,31 @@ describe("AdminApi", () => {
     await expect(api.status()).rejects.toBeInstanceOf(AdminError);
     expect(seen).toHaveLength(1);
     onHardLogout(null);
+  });
+  it("outgoing rules: the trigger goes into command or pattern, ids are encoded, the secret comes back", async () => {
+    const created = { id: "r/1", room_id: "!r:x", name: "Ticket", kind: "command", command: "!ticket", url: "https://t.example/h", bot_user: "@tb:x", created_by: "@a:x", created_ts: 1, secret: "s3cret" };
+    const f = fakeFetch(200, created);
+    const api = new AdminApi("", "t", f.fn);
+    const r = await api.createRule({ room_id: "!r:x", name: "Ticket", kind: "command", trigger: "!ticket", url: "https://t.example/h", bot_user: "tb" });
+    expect(r.secret).toBe("s3cret");
+    await api.createRule({ room_id: "!r:x", name: "Störung", kind: "pattern", trigger: "(?i)störung", url: "https://t.example/h", bot_user: "tb" });
+    await api.listRules();
+    await api.deleteRule("r/1");
+    const sent = f.calls.map((c) => [c.init!.method, c.url, c.init!.body && JSON.parse(String(c.init!.body))]);
+    expect(sent).toEqual([
+      ["POST", "/_amtsbote/admin/v1/rules", { room_id: "!r:x", name: "Ticket", kind: "command", command: "!ticket", url: "https://t.example/h", bot_user: "tb" }],
+      ["POST", "/_amtsbote/admin/v1/rules", { room_id: "!r:x", name: "Störung", kind: "pattern", pattern: "(?i)störung", url: "https://t.example/h", bot_user: "tb" }],
+      ["GET", "/_amtsbote/admin/v1/rules", undefined],
+      ["DELETE", "/_amtsbote/admin/v1/rules/r%2F1", undefined],
+    ]);
+    expect(ruleTrigger(created as never)).toBe("!ticket");
+    expect(ruleTrigger({ ...created, kind: "pattern", command: undefined, pattern: "a+" } as never)).toBe("a+");
+  });
+  it("outgoing rules: a refused rule becomes AdminError with the server's errcode", async () => {
+    const api = new AdminApi("", "t", fakeFetch(400, { errcode: "M_INVALID_PARAM", error: "'url' must be an https:// URL" }).fn);
+    await expect(api.createRule({ room_id: "!r:x", name: "n", kind: "command", trigger: "!t", url: "http://x", bot_user: "b" })).rejects.toMatchObject({ status: 400, errcode: "M_INVALID_PARAM" });
+    const gone = new AdminApi("", "t", fakeFetch(404, { errcode: "M_NOT_FOUND", error: "No such rule" }).fn);
+    await expect(gone.deleteRule("x")).rejects.toMatchObject({ status: 404, errcode: "M_NOT_FOUND" });
   });
   it("builds the audit query from the filters", async () => {
     const f = fakeFetch(200, { entries: [] });

@@ -153,6 +153,35 @@ export interface Webhook {
   created_ts: number;
   url?: string;
 }
+/** An outgoing rule as the server lists it (never with its secret). */
+export interface OutgoingRule {
+  id: string;
+  room_id: string;
+  name: string;
+  kind: RuleKind;
+  /** Set for kind "command": the first word that triggers the rule, e.g. "!ticket". */
+  command?: string;
+  /** Set for kind "pattern": a Java regular expression found anywhere in the message text. */
+  pattern?: string;
+  url: string;
+  bot_user: string;
+  created_by: string;
+  created_ts: number;
+}
+export type RuleKind = "command" | "pattern";
+/** The answer to creating a rule: the only time the signing secret is shown. */
+export interface CreatedRule extends OutgoingRule {
+  secret: string;
+}
+/** What the console's form collects; `trigger` is the command or the pattern, depending on kind. */
+export interface NewRule {
+  room_id: string;
+  name: string;
+  kind: RuleKind;
+  trigger: string;
+  url: string;
+  bot_user: string;
+}
 export interface Bot {
   user_id: string;
   displayname?: string | null;
@@ -193,6 +222,15 @@ export function mergeWhois(devices: Device[], whois: Whois | null): (Device & { 
     return { ...d, connections };
   });
 }
+
+/** The request body for POST /rules: the trigger goes into `command` or `pattern`, as the server expects. */
+export function ruleBody(r: NewRule): Record<string, string> {
+  const { trigger, ...rest } = r;
+  return { ...rest, [r.kind === "command" ? "command" : "pattern"]: trigger };
+}
+
+/** What triggers a rule: its command or its pattern. */
+export const ruleTrigger = (r: OutgoingRule) => (r.kind === "command" ? r.command : r.pattern) ?? "";
 
 export class AdminApi {
   constructor(
@@ -290,10 +328,13 @@ export class AdminApi {
   ldap = () => this.request<LdapStatus>("GET", `${AMT}/ldap`);
   ldapSync = () => this.request<Record<string, unknown>>("POST", `${AMT}/ldap/sync`, {});
 
-  // ----- webhooks, bots (existing Amtsbote APIs) -----
+  // ----- webhooks, outgoing rules, bots (Amtsbote APIs, see docs/webhooks.md) -----
   listWebhooks = () => this.request<{ webhooks: Webhook[] }>("GET", `${AMT}/webhooks`);
   createWebhook = (h: { room_id: string; name: string; format: string; bot_user: string }) => this.request<Webhook>("POST", `${AMT}/webhooks`, h);
   deleteWebhook = (id: string) => this.request<{}>("DELETE", `${AMT}/webhooks/${enc(id)}`);
+  listRules = () => this.request<{ rules: OutgoingRule[] }>("GET", `${AMT}/rules`);
+  createRule = (r: NewRule) => this.request<CreatedRule>("POST", `${AMT}/rules`, ruleBody(r));
+  deleteRule = (id: string) => this.request<{}>("DELETE", `${AMT}/rules/${enc(id)}`);
   listBots = () => this.request<{ bots: Bot[] }>("GET", `${AMT}/bots`);
   createBot = (b: { username: string; displayname?: string; token_name?: string }) => this.request<IssuedToken>("POST", `${AMT}/bots`, b);
   issueBotToken = (userId: string, name?: string) => this.request<IssuedToken>("POST", `${AMT}/bots/${enc(userId)}/tokens`, name ? { name } : {});

@@ -1,16 +1,36 @@
 import { useId, useState } from "react";
 import { t } from "../../i18n";
-import type { Bot, IssuedToken, Webhook } from "../../lib/adminApi";
-import { ConfirmDialog, CopyButton, LoadState, OutcomeText, useAction, useAdmin, useLoad, when } from "./common";
+import { AdminError, ruleTrigger, type Bot, type CreatedRule, type IssuedToken, type NewRule, type OutgoingRule, type RuleKind, type Webhook } from "../../lib/adminApi";
+import { adminErrorText, ConfirmDialog, CopyButton, LoadState, OutcomeText, useAction, useAdmin, useLoad, when } from "./common";
 
-/** Incoming webhooks and bot accounts (existing Amtsbote admin APIs). Secrets are shown once, right after creation. */
+/**
+ * Incoming webhooks, outgoing rules and bot accounts (Amtsbote admin APIs, docs/webhooks.md). Secrets are shown
+ * once, right after creation.
+ */
 export function IntegrationsPage() {
   return (
     <>
       <Webhooks />
+      <Rules />
       <Bots />
     </>
   );
+}
+
+/** An input the console refuses before asking the server; its message is already the text to show. */
+class InputError extends Error {}
+/**
+ * Creating a hook or rule fails mostly for reasons an admin can fix; those get a specific text instead of the
+ * general one (whose M_USER_IN_USE text, for instance, speaks of creating accounts).
+ */
+function integrationErrorText(e: unknown): string {
+  if (e instanceof InputError) return e.message;
+  if (e instanceof AdminError) {
+    if (e.errcode === "M_USER_IN_USE") return t("integrations.errBotIsPerson");
+    if (e.errcode === "M_NOT_FOUND") return t("integrations.errRoom");
+    if (e.errcode === "M_FORBIDDEN") return t("integrations.errJoin", { message: e.message });
+  }
+  return adminErrorText(e);
 }
 
 function Secret({ intro, value }: { intro: string; value: string }) {
@@ -41,12 +61,13 @@ function Webhooks() {
       <h3 id={`${id}-h`}>{t("hooks.title")}</h3>
       <form
         className="form admin-box"
+        aria-label={t("hooks.create")}
         onSubmit={(e) => {
           e.preventDefault();
           void action.run(async () => {
             setCreated(await api.createWebhook(form));
             hooks.reload();
-          });
+          }, integrationErrorText);
         }}
       >
         {input("name", t("hooks.name"))}
@@ -88,6 +109,149 @@ function Webhooks() {
           onConfirm={async () => {
             await api.deleteWebhook(del.id);
             hooks.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+const emptyRule: NewRule = { room_id: "", name: "", kind: "command", trigger: "", url: "", bot_user: "" };
+const MAX_COMMAND_LENGTH = 50; // as the server checks (OutgoingRules)
+
+/** The command as the server accepts it (one word, at most 50 characters), checked first to explain it in plain words. */
+function checkRule(r: NewRule): NewRule {
+  const trimmed = { ...r, room_id: r.room_id.trim(), name: r.name.trim(), url: r.url.trim(), bot_user: r.bot_user.trim() };
+  if (r.kind === "command") {
+    const c = r.trigger.trim();
+    if (!c || /\s/.test(c) || [...c].length > MAX_COMMAND_LENGTH) throw new InputError(t("rules.errCommand"));
+    return { ...trimmed, trigger: c };
+  }
+  return trimmed;
+}
+
+/** Outgoing rules: messages of a room that match go to another system, whose answer the bot posts back. */
+function Rules() {
+  const { api } = useAdmin();
+  const rules = useLoad(() => api.listRules(), [api]);
+  const [form, setForm] = useState<NewRule>(emptyRule);
+  const [created, setCreated] = useState<CreatedRule | null>(null);
+  const [del, setDel] = useState<OutgoingRule | null>(null);
+  const action = useAction();
+  const id = useId();
+  const field = (k: "name" | "room_id" | "url" | "bot_user", label: string, help?: string, extra: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
+    <>
+      <label htmlFor={`${id}-${k}`}>{label}</label>
+      <input id={`${id}-${k}`} value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} required autoComplete="off" aria-describedby={help ? `${id}-${k}-h` : undefined} {...extra} />
+      {help && (
+        <span className="hint" id={`${id}-${k}-h`}>
+          {help}
+        </span>
+      )}
+    </>
+  );
+  const kind = (k: RuleKind, label: string, help: string) => (
+    <>
+      <label className="check">
+        <input type="radio" name={`${id}-kind`} value={k} checked={form.kind === k} onChange={() => setForm({ ...form, kind: k })} aria-describedby={`${id}-${k}-h`} /> {label}
+      </label>
+      <span className="hint" id={`${id}-${k}-h`}>
+        {help}
+      </span>
+    </>
+  );
+  return (
+    <section aria-labelledby={`${id}-h`}>
+      <h3 id={`${id}-h`}>{t("rules.title")}</h3>
+      <p>{t("rules.intro")}</p>
+      <form
+        className="form admin-box"
+        aria-label={t("rules.create")}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void action.run(async () => {
+            setCreated(null);
+            setCreated(await api.createRule(checkRule(form)));
+            setForm(emptyRule);
+            rules.reload();
+          }, integrationErrorText);
+        }}
+      >
+        {field("name", t("rules.name"), t("rules.nameHelp"))}
+        {field("room_id", t("rules.room"), t("rules.roomHelp"))}
+        <fieldset>
+          <legend>{t("rules.kind")}</legend>
+          {kind("command", t("rules.kindCommand"), t("rules.kindCommandHelp"))}
+          {kind("pattern", t("rules.kindPattern"), t("rules.kindPatternHelp"))}
+        </fieldset>
+        <label htmlFor={`${id}-trigger`}>{form.kind === "command" ? t("rules.command") : t("rules.pattern")}</label>
+        <input
+          id={`${id}-trigger`}
+          value={form.trigger}
+          onChange={(e) => setForm({ ...form, trigger: e.target.value })}
+          required
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          maxLength={form.kind === "command" ? 100 : 500}
+          placeholder={form.kind === "command" ? "!ticket" : "(?i)störung in (\\w+)"}
+        />
+        {field("url", t("rules.url"), t("rules.urlHelp"), { type: "url", placeholder: "https://tickets.example.org/amtsbote", spellCheck: false })}
+        {field("bot_user", t("rules.bot"), t("rules.botHelp"), { autoCapitalize: "none" })}
+        <OutcomeText outcome={action.message} />
+        <button type="submit" className="btn primary" disabled={action.busy}>
+          {t("rules.create")}
+        </button>
+      </form>
+      {created && <Secret intro={t("rules.secret", { name: created.name })} value={created.secret} />}
+      <LoadState loading={rules.loading} error={rules.error} />
+      {rules.data && rules.data.rules.length === 0 && <p>{t("rules.none")}</p>}
+      {rules.data && rules.data.rules.length > 0 && (
+        <table className="admin-table">
+          <caption className="sr-only">{t("rules.title")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("rules.name")}</th>
+              <th scope="col">{t("rules.colRoom")}</th>
+              <th scope="col">{t("rules.kind")}</th>
+              <th scope="col">{t("rules.colTrigger")}</th>
+              <th scope="col">{t("rules.colUrl")}</th>
+              <th scope="col">{t("rules.colBot")}</th>
+              <th scope="col">{t("rules.colActions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rules.data.rules.map((r) => (
+              <tr key={r.id} data-rule={r.id}>
+                <th scope="row">{r.name}</th>
+                <td className="admin-details">{r.room_id}</td>
+                <td>{r.kind === "command" ? t("rules.kindCommand") : t("rules.kindPattern")}</td>
+                <td className="admin-details">
+                  <code>{ruleTrigger(r)}</code>
+                </td>
+                <td className="admin-details">{r.url}</td>
+                <td className="admin-details">{r.bot_user}</td>
+                <td>
+                  <button type="button" className="btn small danger" onClick={() => setDel(r)} aria-label={`${t("rules.delete")}: ${r.name}`}>
+                    {t("rules.delete")}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {del && (
+        <ConfirmDialog
+          title={t("rules.delete")}
+          text={t("rules.deleteConfirm", { name: del.name, url: del.url })}
+          confirmLabel={t("rules.delete")}
+          danger
+          onClose={() => setDel(null)}
+          onConfirm={async () => {
+            await api.deleteRule(del.id);
+            if (created?.id === del.id) setCreated(null);
+            rules.reload();
           }}
         />
       )}

@@ -69,10 +69,16 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
 }
 
 /** Runs an action and keeps its outcome as a message (role=status on success, role=alert on failure). */
-export function useAction(): { busy: boolean; message: Outcome | null; run: (fn: () => Promise<string | void>) => Promise<boolean>; clear: () => void } {
+export function useAction(): {
+  busy: boolean;
+  message: Outcome | null;
+  run: (fn: () => Promise<string | void>, errorText?: (e: unknown) => string) => Promise<boolean>;
+  clear: () => void;
+} {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Outcome | null>(null);
-  const run = async (fn: () => Promise<string | void>) => {
+  // errorText: a page's own texts for errors it can explain better (falls back to adminErrorText).
+  const run = async (fn: () => Promise<string | void>, errorText: (e: unknown) => string = adminErrorText) => {
     setBusy(true);
     setMessage(null);
     try {
@@ -80,7 +86,7 @@ export function useAction(): { busy: boolean; message: Outcome | null; run: (fn:
       setMessage({ ok: true, text: ok || t("admin.done") });
       return true;
     } catch (e) {
-      setMessage({ ok: false, text: adminErrorText(e) });
+      setMessage({ ok: false, text: errorText(e) });
       return false;
     } finally {
       setBusy(false);
