@@ -4,129 +4,30 @@
 // a second browser (English) signs up with the link; the admin locks the created account and remotely wipes the
 // new user's signed-in browser, whose IndexedDB, localStorage and Cache Storage are then gone; the console shows the
 // wipe as confirmed; on the integrations page a webhook's address and an outgoing rule's secret are shown once, and
-// the rule is deleted. Screenshots: web/test-artifacts/admin-*.png.
-import { chromium } from "playwright-core";
-import { execSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+// the rule is deleted. Screenshots: web/test-artifacts/admin-*.png. Setup and runner in harness.mjs.
 import { T, TX, esc } from "./texts.mjs";
+import { ADMIN, ADMIN_PW, BASE, expect, login, newUser, request, session, signIn, suffix, testRun } from "./harness.mjs";
 
-const BASE = (process.env.AMTSBOTE_URL ?? "").replace(/\/$/, "");
-const ADMIN = process.env.AMTSBOTE_ADMIN_USER;
-const ADMIN_PW = process.env.AMTSBOTE_ADMIN_PASSWORD;
-if (!BASE || !ADMIN || !ADMIN_PW) {
-  console.error("Set AMTSBOTE_URL, AMTSBOTE_ADMIN_USER and AMTSBOTE_ADMIN_PASSWORD (see web/README.md).");
-  process.exit(2);
-}
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ART = new URL("../test-artifacts/", import.meta.url).pathname;
-mkdirSync(ART, { recursive: true });
-const TIMEOUT = Number(process.env.E2E_TIMEOUT ?? 20000);
-
-async function api(path, { method = "GET", token, body } = {}) {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = { raw: text };
-  }
-  return { status: res.status, json };
-}
-const login = (user, password) => api("/_matrix/client/v3/login", { method: "POST", body: { type: "m.login.password", identifier: { type: "m.id.user", user }, password } });
-
-if (!existsSync(CHROMIUM)) {
-  try {
-    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "inherit" });
-  } catch {
-    /* reported below */
-  }
-  if (!existsSync(CHROMIUM)) {
-    console.error(`No Chromium at ${CHROMIUM}. Install it: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-    process.exit(2);
-  }
-}
-
-// ---------- tiny test harness (as in run.mjs) ----------
-const results = [];
-const pages = {};
-let aborted = false;
-async function step(name, fn) {
-  if (aborted) {
-    results.push({ name, status: "skipped" });
-    console.log(`- SKIP ${name}`);
-    return;
-  }
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, status: "passed" });
-    console.log(`✔ ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, status: "failed", error: String(e?.stack ?? e) });
-    console.log(`✘ ${name}\n   ${String(e?.message ?? e).split("\n").slice(0, 6).join("\n   ")}`);
-    aborted = true;
-    for (const [label, p] of Object.entries(pages)) await p.screenshot({ path: `${ART}admin-failure-${label}.png` }).catch(() => undefined);
-  }
-}
-async function check(name, fn) {
-  const was = aborted;
-  await step(name, fn);
-  if (!was) aborted = false;
-}
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-const axeSource = readFileSync(new URL("../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
-async function axeCheck(page, label) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-  });
-  writeFileSync(`${ART}axe-admin-${label}.json`, JSON.stringify(res, null, 2));
-  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.length === 0, `axe (${label}): ${bad.map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.join(", ")}`).join("; ")}`);
-}
-const shot = (page, name) => page.screenshot({ path: `${ART}admin-${name}.png` });
+const { step, check, shot, axeCheck, launch, newContext, openPage, pages, finish } = testRun({ prefix: "admin-", filePrefix: "admin-", timeout: 20000 });
 
 // ---------- the scenario ----------
-const suffix = randomBytes(3).toString("hex");
-const C = { username: `carla${suffix}`, password: `pw-${randomBytes(6).toString("hex")}`, displayname: `Carla Kämmerei ${suffix}` };
-const D = { username: `dora${suffix}`, password: `pw-${randomBytes(6).toString("hex")}`, displayname: `Dora Standesamt ${suffix}` };
+const C = newUser("carla", "Carla Kämmerei", "de");
+const D = newUser("dora", "Dora Standesamt", "en");
 let inviteUrl;
 let serverName;
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const ctxAdmin = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "de-DE", timezoneId: "Europe/Berlin" });
-const ctxDora = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US", timezoneId: "Europe/Berlin", isMobile: true, hasTouch: true });
+const browser = await launch();
+const ctxAdmin = await newContext({ viewport: { width: 1440, height: 900 }, locale: "de-DE" });
+const ctxDora = await newContext({ viewport: { width: 390, height: 844 }, locale: "en-US", isMobile: true, hasTouch: true });
 await ctxAdmin.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
-for (const c of [ctxAdmin, ctxDora]) c.setDefaultTimeout(TIMEOUT);
-const pa = await ctxAdmin.newPage();
-const pd = await ctxDora.newPage();
-pages.admin = pa;
-pages.dora = pd;
-const pageErrors = [];
-for (const [n, p] of Object.entries(pages)) p.on("pageerror", (e) => pageErrors.push(`${n}: ${e.message}`));
+const pa = await openPage(ctxAdmin, "admin");
+const pd = await openPage(ctxDora, "dora");
 const de = (k, v) => T("de", k, v);
 const en = (k, v) => T("en", k, v);
 const userPage = (id) => `${BASE}/#/admin/users/${encodeURIComponent(id)}`;
 
 await step("admin signs in and opens the console from the main menu", async () => {
-  await pa.goto(BASE + "/");
-  await pa.getByLabel(de("login.username")).fill(ADMIN);
-  await pa.getByLabel(de("login.password"), { exact: true }).fill(ADMIN_PW);
-  await pa.getByRole("button", { name: de("login.submit") }).click();
-  await pa.getByRole("navigation", { name: de("list.title") }).waitFor();
+  await signIn(pa, { username: ADMIN, password: ADMIN_PW, lang: "de" });
   await pa.getByRole("button", { name: de("menu.label") }).click();
   await pa.getByRole("link", { name: de("menu.admin") }).click();
   await pa.getByRole("navigation", { name: de("admin.nav") }).waitFor();
@@ -188,7 +89,7 @@ await step("a second browser signs up with the invite link and lands in the chat
   await axeCheck(pd, "register");
   await pd.getByRole("button", { name: en("register.submit") }).click();
   await pd.getByRole("navigation", { name: en("list.title") }).waitFor({ timeout: 30000 });
-  D.session = await pd.evaluate(() => JSON.parse(localStorage.getItem("amtsbote.session")));
+  D.session = await session(pd);
   expect(D.session.userId === `@${D.username}:${serverName}`, `signed in as ${D.session.userId}`);
   await shot(pd, "03-signed-up");
 });
@@ -206,25 +107,20 @@ await check("non-admins see no administration entry", async () => {
   await pd.getByRole("button", { name: en("menu.logout") }).waitFor();
   expect((await pd.getByRole("link", { name: en("menu.admin") }).count()) === 0, "admin entry shown to a non-admin");
   await pd.keyboard.press("Escape");
-  const r = await api("/_amtsbote/admin/v1/status", { token: D.session.accessToken });
+  const r = await request("/_amtsbote/admin/v1/status", { token: D.session.accessToken });
   expect(r.status === 403, `/status for a non-admin answered ${r.status}`);
 });
 
 await step("admin locks the created account: sessions end, sign-in is refused", async () => {
   // Carla is signed in in a third browser when she is locked.
   const ctxC = await browser.newContext({ locale: "de-DE" });
-  const pc = await ctxC.newPage();
-  pages.carla = pc;
-  await pc.goto(BASE + "/");
-  await pc.getByLabel(de("login.username")).fill(C.username);
-  await pc.getByLabel(de("login.password"), { exact: true }).fill(C.password);
-  await pc.getByRole("button", { name: de("login.submit") }).click();
-  await pc.getByRole("navigation", { name: de("list.title") }).waitFor();
+  const pc = await openPage(ctxC, "carla");
+  await signIn(pc, C);
   await pa.goto(userPage(C.userId));
   await pa.getByRole("button", { name: de("user.lock") }).click();
   await pa.getByRole("dialog").getByRole("button", { name: de("user.lock") }).click();
   await pa.getByTestId("user-state").filter({ hasText: de("users.locked") }).waitFor();
-  const who = await api("/_matrix/client/v3/account/whoami", { token: C.token });
+  const who = await request("/_matrix/client/v3/account/whoami", { token: C.token });
   expect(who.status === 401, `locked user's session still works: ${who.status}`);
   const r = await login(C.username, C.password);
   expect(r.status !== 200, "locked user could sign in");
@@ -276,7 +172,7 @@ await step("admin wipes the new user's browser session; its local data is gone",
   expect(!after.dbs.some((n) => n.startsWith("matrix-js-sdk")), `crypto store not deleted: ${after.dbs}`);
   expect(!after.local.includes("e2e-marker") && !after.local.includes("amtsbote.session"), `localStorage not cleared: ${after.local}`);
   expect(!after.caches.includes("e2e-marker-cache"), `caches not deleted: ${after.caches}`);
-  const who = await api("/_matrix/client/v3/account/whoami", { token: D.session.accessToken });
+  const who = await request("/_matrix/client/v3/account/whoami", { token: D.session.accessToken });
   expect(who.status === 401, `wiped session still works: ${who.status}`);
 });
 
@@ -305,7 +201,7 @@ await check("audit log lists the acts and verifies", async () => {
 await check("rooms: the admin finds a room, sees its members, blocks it and deletes it with purge after typing the word", async () => {
   const admin = await login(ADMIN, ADMIN_PW);
   const name = `Bauamt e2e ${suffix}`;
-  const room = await api("/_matrix/client/v3/createRoom", { method: "POST", token: admin.json.access_token, body: { name, preset: "private_chat" } });
+  const room = await request("/_matrix/client/v3/createRoom", { method: "POST", token: admin.json.access_token, body: { name, preset: "private_chat" } });
   expect(room.status === 200, `createRoom: ${room.status}`);
   await pa.getByRole("link", { name: de("admin.tab.rooms") }).click();
   await pa.getByLabel(de("rooms.search")).fill(name);
@@ -324,7 +220,7 @@ await check("rooms: the admin finds a room, sees its members, blocks it and dele
   await dialog.getByLabel(de("admin.typeToConfirm", { word: de("rooms.deleteWord") })).fill(de("rooms.deleteWord"));
   await confirm.click();
   await pa.getByText(de("rooms.deleted")).waitFor({ timeout: 60000 });
-  await api("/_matrix/client/v3/logout", { method: "POST", token: admin.json.access_token, body: {} });
+  await request("/_matrix/client/v3/logout", { method: "POST", token: admin.json.access_token, body: {} });
 });
 
 await check("server notice to a selected account", async () => {
@@ -355,7 +251,7 @@ await check("bots: create a bot, its access key is shown once, revoke the key", 
 await check("integrations: a webhook's address and an outgoing rule's secret are shown once; the rule is deleted", async () => {
   const admin = await login(ADMIN, ADMIN_PW);
   const token = admin.json.access_token;
-  const room = await api("/_matrix/client/v3/createRoom", { method: "POST", token, body: { name: `IT-Support e2e ${suffix}`, preset: "private_chat" } });
+  const room = await request("/_matrix/client/v3/createRoom", { method: "POST", token, body: { name: `IT-Support e2e ${suffix}`, preset: "private_chat" } });
   expect(room.status === 200, `createRoom: ${room.status}`);
   const roomId = room.json.room_id;
   await pa.getByRole("link", { name: de("admin.tab.integrations") }).click();
@@ -410,7 +306,7 @@ await check("integrations: a webhook's address and an outgoing rule's secret are
   await row.waitFor();
   const text = await pa.locator("body").innerText();
   expect(!text.includes(secret) && !text.includes(hookUrl), "the secret or the webhook address is shown again");
-  const listed = await api("/_amtsbote/admin/v1/rules", { token });
+  const listed = await request("/_amtsbote/admin/v1/rules", { token });
   const mine = listed.json.rules?.find((r) => r.name === ruleName && r.room_id === roomId);
   expect(mine && mine.command === "!ticket" && mine.kind === "command" && !("secret" in mine), `rule as listed: ${JSON.stringify(mine)}`);
 
@@ -419,9 +315,9 @@ await check("integrations: a webhook's address and an outgoing rule's secret are
   await pa.getByRole("dialog").getByText(de("rules.deleteConfirm", { name: ruleName, url: "https://tickets.example.org/hook" })).waitFor();
   await pa.getByRole("dialog").getByRole("button", { name: de("rules.delete") }).click();
   await row.waitFor({ state: "detached" });
-  const after = await api("/_amtsbote/admin/v1/rules", { token });
+  const after = await request("/_amtsbote/admin/v1/rules", { token });
   expect(!after.json.rules?.some((r) => r.id === mine.id), "the rule is still listed after deleting it");
-  await api("/_matrix/client/v3/logout", { method: "POST", token, body: {} });
+  await request("/_matrix/client/v3/logout", { method: "POST", token, body: {} });
 });
 
 await check("server status page", async () => {
@@ -430,11 +326,4 @@ await check("server status page", async () => {
   await axeCheck(pa, "status");
 });
 
-await browser.close();
-if (pageErrors.length) console.log(`page errors:\n  ${pageErrors.join("\n  ")}`);
-const passed = results.filter((r) => r.status === "passed").length;
-const failed = results.filter((r) => r.status === "failed").length;
-const skipped = results.filter((r) => r.status === "skipped").length;
-writeFileSync(`${ART}admin-results.json`, JSON.stringify(results, null, 2));
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed || skipped ? 1 : 0);
+await finish();

@@ -1,123 +1,27 @@
 // Browser test of end-to-end encryption in the Amtsbote web client against a running server: an encrypted DM
 // both ways, emoji verification, and reading old messages after a fresh sign-in with the recovery key.
 // Same environment as run.mjs: AMTSBOTE_URL, AMTSBOTE_ADMIN_USER, AMTSBOTE_ADMIN_PASSWORD; screenshots in web/test-artifacts/.
-import { chromium } from "playwright-core";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+// Setup and runner in harness.mjs.
+import { readFileSync } from "node:fs";
 import { T, TX } from "./texts.mjs";
+import { BASE, api, composer, createAccounts, expect, msgLi, newUser, roomOf, sendText, session, signIn, suffix, testRun } from "./harness.mjs";
 
-const BASE = (process.env.AMTSBOTE_URL ?? "").replace(/\/$/, "");
-const ADMIN = process.env.AMTSBOTE_ADMIN_USER;
-const ADMIN_PW = process.env.AMTSBOTE_ADMIN_PASSWORD;
-if (!BASE || !ADMIN || !ADMIN_PW) {
-  console.error("Set AMTSBOTE_URL, AMTSBOTE_ADMIN_USER and AMTSBOTE_ADMIN_PASSWORD (see web/README.md).");
-  process.exit(2);
-}
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (!existsSync(CHROMIUM)) {
-  console.error(`No Chromium at ${CHROMIUM} (run npm run test:e2e once, it installs it).`);
-  process.exit(2);
-}
-const ART = new URL("../test-artifacts/", import.meta.url).pathname;
-mkdirSync(ART, { recursive: true });
-const TIMEOUT = Number(process.env.E2E_TIMEOUT ?? 30000);
+const { step, shot, axeCheck, launch, newContext, openPage, finish, timeout: TIMEOUT } = testRun({ prefix: "e2ee-", timeout: 30000 });
 
+const A = newUser("anna", "Anna Amt", "de");
+const B = newUser("bernd", "Bernd Bauhof", "en");
 
-async function api(path, { method = "GET", token, body } = {}) {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
-  return JSON.parse(text);
-}
-
-const results = [];
-let aborted = false;
-const pages = {};
-async function step(name, fn) {
-  if (aborted) {
-    results.push({ name, status: "skipped" });
-    console.log(`- SKIP ${name}`);
-    return;
-  }
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, status: "passed" });
-    console.log(`✔ ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, status: "failed", error: String(e?.stack ?? e) });
-    console.log(`✘ ${name}\n   ${String(e?.message ?? e).split("\n").slice(0, 6).join("\n   ")}`);
-    aborted = true;
-    for (const [label, p] of Object.entries(pages)) await p.screenshot({ path: `${ART}e2ee-failure-${label}.png` }).catch(() => undefined);
-  }
-}
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-const shot = (page, name) => page.screenshot({ path: `${ART}${name}.png` });
-const axeSource = readFileSync(new URL("../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
-async function axeCheck(page, label) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-  });
-  writeFileSync(`${ART}axe-${label}.json`, JSON.stringify(res, null, 2));
-  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.length === 0, `axe (${label}): ${bad.map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.join(", ")}`).join("; ")}`);
-}
-
-const suffix = randomBytes(3).toString("hex");
-const A = { username: `anna${suffix}`, password: `pw-${randomBytes(6).toString("hex")}`, displayname: `Anna Amt ${suffix}`, lang: "de" };
-const B = { username: `bernd${suffix}`, password: `pw-${randomBytes(6).toString("hex")}`, displayname: `Bernd Bauhof ${suffix}`, lang: "en" };
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const ctxA = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "de-DE", timezoneId: "Europe/Berlin" });
-const ctxB = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "en-US", timezoneId: "Europe/Berlin" });
-for (const c of [ctxA, ctxB]) c.setDefaultTimeout(TIMEOUT);
-const pa = await ctxA.newPage();
-const pb = await ctxB.newPage();
-pages.anna = pa;
-pages.bernd = pb;
-const pageErrors = [];
-for (const [n, p] of Object.entries(pages)) {
-  p.on("pageerror", (e) => pageErrors.push(`${n}: ${e.message}`));
-  if (process.env.E2E_CONSOLE) p.on("console", (m) => ["error", "warning"].includes(m.type()) && console.log(`   [${n} ${m.type()}] ${m.text().slice(0, 300)}`));
-}
-
-async function signIn(page, u) {
-  await page.goto(BASE + "/");
-  await page.getByLabel(T(u.lang, "login.username")).fill(u.username);
-  await page.getByLabel(T(u.lang, "login.password"), { exact: true }).fill(u.password);
-  await page.getByRole("button", { name: T(u.lang, "login.submit") }).click();
-  await page.getByRole("navigation", { name: T(u.lang, "list.title") }).waitFor();
-}
-const composer = (page, lang) => page.getByRole("textbox", { name: T(lang, "composer.label") });
-async function sendText(page, lang, text) {
-  await composer(page, lang).fill(text);
-  await composer(page, lang).press("Enter");
-}
-const msgLi = (page, text) => page.locator("li.msg").filter({ has: page.locator(".bubble > :not(.reply-quote)", { hasText: text }) }).last();
-const session = (page) => page.evaluate(() => JSON.parse(localStorage.getItem("amtsbote.session")));
-const roomOf = async (page) => decodeURIComponent((await page.evaluate(() => location.hash)).replace("#/room/", ""));
+await launch();
+const ctxA = await newContext({ viewport: { width: 1280, height: 860 }, locale: "de-DE" });
+const ctxB = await newContext({ viewport: { width: 1280, height: 860 }, locale: "en-US" });
+const pa = await openPage(ctxA, "anna");
+const pb = await openPage(ctxB, "bernd");
 
 let roomId;
 let recoveryKey;
 
 await step("create Anna and Bernd through the admin API", async () => {
-  const admin = await api("/_matrix/client/v3/login", { method: "POST", body: { type: "m.login.password", identifier: { type: "m.id.user", user: ADMIN }, password: ADMIN_PW } });
-  for (const u of [A, B]) {
-    const r = await api("/_amtsbote/admin/v1/users", { method: "POST", token: admin.access_token, body: { username: u.username, password: u.password, admin: false, displayname: u.displayname } });
-    u.userId = r.user_id;
-  }
+  await createAccounts([A, B]);
 });
 
 await step("both sign in; the client uploads device keys and creates a cross-signing identity", async () => {
@@ -276,10 +180,8 @@ await step("after the restore Anna and Bernd still talk encrypted", async () => 
 });
 
 await step("Anna signs in on a second device and verifies it with her first one (emoji)", async () => {
-  const ctx2 = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "de-DE", timezoneId: "Europe/Berlin" });
-  ctx2.setDefaultTimeout(TIMEOUT);
-  const p2 = await ctx2.newPage();
-  pages.anna2 = p2;
+  const ctx2 = await newContext({ viewport: { width: 1280, height: 860 }, locale: "de-DE" });
+  const p2 = await openPage(ctx2, "anna2");
   await signIn(p2, A);
   await p2.locator(".banner.unverified-device").getByRole("button", { name: T("de", "verify.otherDevice") }).click();
   const d1 = pa.getByRole("dialog", { name: T("de", "verify.title") });
@@ -301,11 +203,4 @@ await step("Anna signs in on a second device and verifies it with her first one 
   await p2.locator(".banner.unverified-device").waitFor({ state: "detached" });
 });
 
-await browser.close();
-if (pageErrors.length) console.log(`page errors:\n  ${pageErrors.join("\n  ")}`);
-const passed = results.filter((r) => r.status === "passed").length;
-const failed = results.filter((r) => r.status === "failed").length;
-const skipped = results.filter((r) => r.status === "skipped").length;
-writeFileSync(`${ART}e2ee-results.json`, JSON.stringify(results, null, 2));
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed || skipped ? 1 : 0);
+await finish();

@@ -1,151 +1,13 @@
 // End-to-end browser test of the Amtsbote web client against a running server.
 // Needs env AMTSBOTE_URL (server base URL, which also serves the client at /), AMTSBOTE_ADMIN_USER, AMTSBOTE_ADMIN_PASSWORD.
-// Uses playwright-core with Debian's chromium (installed via apt-get if missing). Screenshots go to web/test-artifacts/.
-import { chromium } from "playwright-core";
-import { execSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
+// Uses playwright-core with Debian's chromium (installed via apt-get if missing); setup and runner in harness.mjs.
+// Screenshots go to web/test-artifacts/.
+import { readFileSync } from "node:fs";
 import { T, TX, esc } from "./texts.mjs";
+import { BASE, api, composer, createAccounts, expect, msgLi, newUser, roomOf, sendText, session, signIn, suffix, testRun } from "./harness.mjs";
 
-const BASE = (process.env.AMTSBOTE_URL ?? "").replace(/\/$/, "");
-const ADMIN = process.env.AMTSBOTE_ADMIN_USER;
-const ADMIN_PW = process.env.AMTSBOTE_ADMIN_PASSWORD;
-if (!BASE || !ADMIN || !ADMIN_PW) {
-  console.error("Set AMTSBOTE_URL, AMTSBOTE_ADMIN_USER and AMTSBOTE_ADMIN_PASSWORD (see web/README.md).");
-  process.exit(2);
-}
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ART = new URL("../test-artifacts/", import.meta.url).pathname;
-mkdirSync(ART, { recursive: true });
-const HEADFUL_TIMEOUT = Number(process.env.E2E_TIMEOUT ?? 20000);
+const { step, check, shot, axeCheck, launch, newContext, openPage, finish } = testRun({ timeout: 20000 });
 
-
-// ---------- server helpers ----------
-async function api(path, { method = "GET", token, body } = {}) {
-  const res = await fetch(BASE + path, {
-    method,
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = { raw: text };
-  }
-  if (!res.ok) throw new Error(`${method} ${path} -> ${res.status} ${text.slice(0, 200)}`);
-  return json;
-}
-async function loginToken(user, password) {
-  const r = await api("/_matrix/client/v3/login", { method: "POST", body: { type: "m.login.password", identifier: { type: "m.id.user", user }, password } });
-  return r.access_token;
-}
-
-function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
-  console.log("chromium not found, installing Debian's chromium package …");
-  try {
-    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "inherit" });
-  } catch {
-    /* reported below */
-  }
-  if (!existsSync(CHROMIUM)) {
-    console.error(`No Chromium at ${CHROMIUM}. Install it: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-    process.exit(2);
-  }
-}
-
-// ---------- tiny test harness ----------
-const results = [];
-let aborted = false;
-async function step(name, fn) {
-  if (aborted) {
-    results.push({ name, status: "skipped" });
-    console.log(`- SKIP ${name}`);
-    return;
-  }
-  const t0 = Date.now();
-  try {
-    await fn();
-    results.push({ name, status: "passed" });
-    console.log(`✔ ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    results.push({ name, status: "failed", error: String(e?.stack ?? e) });
-    console.log(`✘ ${name}\n   ${String(e?.message ?? e).split("\n").slice(0, 6).join("\n   ")}`);
-    aborted = true;
-    for (const [label, p] of Object.entries(pages)) await p.screenshot({ path: `${ART}failure-${label}.png` }).catch(() => undefined);
-  }
-}
-/** Like step, but a failure does not stop the rest (for independent checks). */
-async function check(name, fn) {
-  const wasAborted = aborted;
-  await step(name, fn);
-  if (!wasAborted) aborted = false;
-}
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-const axeSource = readFileSync(new URL("../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
-async function axeCheck(page, label) {
-  // Evaluated through the devtools protocol, so the server's Content-Security-Policy stays in force for the app.
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
-  const res = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-  });
-  writeFileSync(`${ART}axe-${label}.json`, JSON.stringify(res, null, 2));
-  const bad = res.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.length === 0, `axe (${label}): ${bad.map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.join(", ")}`).join("; ")}`);
-}
-
-const pages = {};
-const shot = (page, name) => page.screenshot({ path: `${ART}${name}.png` });
-
-// ---------- the scenario ----------
-ensureChromium();
-const suffix = randomBytes(3).toString("hex");
-const A = { username: `anna${suffix}`, password: `pw-${randomBytes(6).toString("hex")}`, displayname: `Anna Amt ${suffix}`, lang: "de" };
-const B = { username: `bernd${suffix}`, password: `pw-${randomBytes(6).toString("hex")}`, displayname: `Bernd Bauhof ${suffix}`, lang: "en" };
-let adminToken;
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-  ],
-});
-const ctxA = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "de-DE", timezoneId: "Europe/Berlin" });
-const ctxB = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "en-US", timezoneId: "Europe/Berlin", isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-for (const c of [ctxA, ctxB]) {
-  await c.grantPermissions(["microphone", "notifications"], { origin: BASE });
-  c.setDefaultTimeout(HEADFUL_TIMEOUT);
-}
-const pa = await ctxA.newPage();
-const pb = await ctxB.newPage();
-pages.anna = pa;
-pages.bernd = pb;
-const consoleErrors = [];
-for (const [n, p] of Object.entries(pages)) p.on("pageerror", (e) => consoleErrors.push(`${n}: ${e.message}`));
-
-async function signIn(page, u) {
-  await page.goto(BASE + "/");
-  await page.getByLabel(T(u.lang, "login.username")).fill(u.username);
-  await page.getByLabel(T(u.lang, "login.password"), { exact: true }).fill(u.password);
-  await page.getByRole("button", { name: T(u.lang, "login.submit") }).click();
-  await page.getByRole("navigation", { name: T(u.lang, "list.title") }).waitFor();
-}
-const composer = (page, lang) => page.getByRole("textbox", { name: T(lang, "composer.label") });
-async function sendText(page, lang, text) {
-  await composer(page, lang).fill(text);
-  await composer(page, lang).press("Enter");
-}
-/** The last message whose own body (not a reply quote) contains the text. */
-const msgLi = (page, text) => page.locator("li.msg").filter({ has: page.locator(".bubble > :not(.reply-quote)", { hasText: text }) }).last();
 async function openActions(page, lang, text) {
   const li = msgLi(page, text);
   await li.hover().catch(() => undefined);
@@ -153,18 +15,22 @@ async function openActions(page, lang, text) {
   return li;
 }
 const roomItem = (page, name) => page.locator(".room-item").filter({ has: page.locator(".room-name", { hasText: new RegExp(`^${esc(name)}$`) }) });
-async function tokenOf(page) {
-  return page.evaluate(() => JSON.parse(localStorage.getItem("amtsbote.session")));
-}
+
+// ---------- the scenario ----------
+const A = newUser("anna", "Anna Amt", "de");
+const B = newUser("bernd", "Bernd Bauhof", "en");
+
+await launch(["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--autoplay-policy=no-user-gesture-required"]);
+const ctxA = await newContext({ viewport: { width: 1440, height: 900 }, locale: "de-DE" });
+const ctxB = await newContext({ viewport: { width: 390, height: 844 }, locale: "en-US", isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+for (const c of [ctxA, ctxB]) await c.grantPermissions(["microphone", "notifications"], { origin: BASE });
+const pa = await openPage(ctxA, "anna");
+const pb = await openPage(ctxB, "bernd");
 
 let groupName = `Bauhof Team ${suffix}`;
 
 await step("create two test users through the admin API", async () => {
-  adminToken = await loginToken(ADMIN, ADMIN_PW);
-  for (const u of [A, B]) {
-    const r = await api("/_amtsbote/admin/v1/users", { method: "POST", token: adminToken, body: { username: u.username, password: u.password, admin: false, displayname: u.displayname } });
-    u.userId = r.user_id;
-  }
+  await createAccounts([A, B]);
 });
 
 await step("client is served at / with manifest, icons and service worker", async () => {
@@ -285,7 +151,7 @@ await step("Anna sends a 2 MB file with progress; Bernd sees a file card with si
 });
 
 await check("a file over the server's upload limit is refused with a clear message", async () => {
-  const token = (await tokenOf(pa)).accessToken;
+  const token = (await session(pa)).accessToken;
   const cfg = await api("/_matrix/client/v1/media/config", { token });
   const max = cfg["m.upload.size"];
   if (typeof max !== "number" || max > 200 * 1024 * 1024) {
@@ -307,8 +173,8 @@ await step("Anna records a voice message (click to record); Bernd gets an MSC324
   await voice.waitFor();
   await voice.getByRole("button", { name: T("en", "msg.play") }).waitFor({ state: "visible" });
   await pb.waitForFunction(() => !document.querySelector(".voice-msg:last-of-type button")?.disabled);
-  const s = await tokenOf(pb);
-  const roomId = decodeURIComponent((await pb.evaluate(() => location.hash)).replace("#/room/", ""));
+  const s = await session(pb);
+  const roomId = await roomOf(pb);
   const msgs = await api(`/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=20`, { token: s.accessToken });
   const ev = msgs.chunk.find((e) => e.content?.msgtype === "m.audio");
   if (ev) {
@@ -469,18 +335,10 @@ await step("Bernd signs out", async () => {
 });
 
 await step("a revoked session lands on the sign-in page with a clear message", async () => {
-  const s = await tokenOf(pa);
+  const s = await session(pa);
   await api("/_matrix/client/v3/logout", { method: "POST", token: s.accessToken, body: {} });
   await pa.getByText(T("de", "login.revoked")).waitFor({ timeout: 60000 });
   await shot(pa, "desktop-10-revoked");
 });
 
-await browser.close();
-if (consoleErrors.length) console.log(`page errors:\n  ${consoleErrors.join("\n  ")}`);
-const passed = results.filter((r) => r.status === "passed").length;
-const failed = results.filter((r) => r.status === "failed").length;
-const skipped = results.filter((r) => r.status === "skipped").length;
-writeFileSync(`${ART}results.json`, JSON.stringify(results, null, 2));
-console.log(`\nscreenshots and axe reports in ${ART}`);
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(failed || skipped ? 1 : 0);
+await finish();
