@@ -9,6 +9,7 @@ export function fakeAdmin({ users, tokens, rooms, addUser, send, err, bump, SERV
   const regTokens = new Map(); // token -> {token, uses_allowed, pending, completed, expiry_time}
   const uiaSessions = new Map(); // session -> {completed: []}
   const audit = [];
+  const noticeTxns = new Map(); // "<admin> <path with txnId>" -> first answer of PUT server_notices/{txnId}
   const bots = new Map(); // user_id -> bot as listed
   const blocked = new Set(); // room ids
   const webhooks = new Map(); // id -> hook with its secret
@@ -248,9 +249,12 @@ export function fakeAdmin({ users, tokens, rooms, addUser, send, err, bump, SERV
       send(res, 200, body, { "Content-Type": json ? "application/json" : "text/csv" });
       return true;
     }
-    if (path === `${A}/server_notices` && M === "POST") {
+    const noticeTxn = path.startsWith(`${A}/server_notices/`) && M === "PUT" ? `${me} ${path}` : null;
+    if (noticeTxn && noticeTxns.has(noticeTxn)) return ok(noticeTxns.get(noticeTxn));
+    if ((path === `${A}/server_notices` && M === "POST") || noticeTxn) {
       const targets = body.user_ids ?? [...users.keys()].filter((id) => !users.get(id).deactivated);
       record(me, "server_notice.send", null, { recipients: targets.length });
+      if (noticeTxn) noticeTxns.set(noticeTxn, { sent: targets.length });
       return ok({ sent: targets.length });
     }
     // Webhooks and outgoing rules (docs/webhooks.md): the fake checks what the console explains to the admin

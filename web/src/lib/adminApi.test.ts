@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AdminApi, AdminError, inviteLink, mergeWhois, query, ruleTrigger, toUserId } from "./adminApi";
+import { AdminApi, AdminError, inviteLink, mergeWhois, newTxnId, query, ruleTrigger, toUserId } from "./adminApi";
 import { onHardLogout } from "./wipe";
 
 function fakeFetch(status: number, body: unknown) {
@@ -28,8 +28,8 @@ describe("AdminApi", () => {
     await api.deactivate("@a:x", true);
     await api.deleteRoom("!r:x", { purge: true, block: true });
     await api.createToken({ uses_allowed: 1, expiry_time: 123 });
-    await api.sendNotice("Hallo", ["@a:x"]);
-    await api.sendNotice("Alle");
+    await api.sendNotice("t1", "Hallo", ["@a:x"]);
+    await api.sendNotice("t/2", "Alle");
     const sent = f.calls.map((c) => [c.init!.method, c.url, c.init!.body && JSON.parse(String(c.init!.body))]);
     expect(sent).toEqual([
       ["PUT", "/_synapse/admin/v2/users/%40a%3Ax", { password: "pw", displayname: "A", admin: true, locked: false }],
@@ -37,8 +37,8 @@ describe("AdminApi", () => {
       ["POST", "/_synapse/admin/v1/deactivate/%40a%3Ax", { erase: true }],
       ["DELETE", "/_synapse/admin/v2/rooms/!r%3Ax", { purge: true, block: true }],
       ["POST", "/_synapse/admin/v1/registration_tokens/new", { uses_allowed: 1, expiry_time: 123 }],
-      ["POST", "/_amtsbote/admin/v1/server_notices", { body: "Hallo", user_ids: ["@a:x"] }],
-      ["POST", "/_amtsbote/admin/v1/server_notices", { body: "Alle" }],
+      ["PUT", "/_amtsbote/admin/v1/server_notices/t1", { body: "Hallo", user_ids: ["@a:x"] }],
+      ["PUT", "/_amtsbote/admin/v1/server_notices/t%2F2", { body: "Alle" }],
     ]);
   });
   it("throws AdminError with the errcode", async () => {
@@ -91,6 +91,11 @@ describe("AdminApi", () => {
 });
 
 describe("helpers", () => {
+  it("newTxnId: 128 random bits, a new one each time", () => {
+    const ids = new Set(Array.from({ length: 50 }, () => newTxnId()));
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
+  });
   it("query drops empty values", () => {
     expect(query({ a: "1", b: "", c: undefined, d: 0, e: false })).toBe("?a=1&d=0&e=false");
     expect(query({})).toBe("");

@@ -16,6 +16,15 @@ export class AdminError extends Error {
   }
 }
 
+/**
+ * A fresh transaction id for an idempotent admin request: 128 random bits, hex. getRandomValues (not
+ * randomUUID) because the console may be served over plain HTTP inside the office network.
+ */
+export function newTxnId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
 const SYN = "/_synapse/admin";
@@ -324,7 +333,12 @@ export class AdminApi {
   auditVerify = () => this.request<AuditVerify>("GET", `${AMT}/audit/verify`);
 
   // ----- server notices, LDAP -----
-  sendNotice = (body: string, userIds?: string[]) => this.request<{ sent: number }>("POST", `${AMT}/server_notices`, userIds ? { body, user_ids: userIds } : { body });
+  /**
+   * Sends a notice at most once per txnId (PUT .../server_notices/{txnId}): a retry with the same txnId gets
+   * the first answer and sends nothing. Use one {@link newTxnId} per send action of the admin.
+   */
+  sendNotice = (txnId: string, body: string, userIds?: string[]) =>
+    this.request<{ sent: number }>("PUT", `${AMT}/server_notices/${enc(txnId)}`, userIds ? { body, user_ids: userIds } : { body });
   ldap = () => this.request<LdapStatus>("GET", `${AMT}/ldap`);
   ldapSync = () => this.request<Record<string, unknown>>("POST", `${AMT}/ldap/sync`, {});
 

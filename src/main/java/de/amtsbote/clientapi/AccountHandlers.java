@@ -74,6 +74,7 @@ public final class AccountHandlers implements Handlers {
             throw MatrixException.forbidden("Accounts are created by your administrator; self-registration is disabled");
         });
         r.client("GET", "/register/available", NONE, req -> {
+            if (registration != null) return registration.checkAvailable(req.query("username"), req.remoteAddress());
             throw MatrixException.forbidden("Accounts are created by your administrator; self-registration is disabled");
         });
         r.client("POST", "/account/password", USER, req -> {

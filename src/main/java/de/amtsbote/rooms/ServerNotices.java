@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Server notices (client-server spec, "Server Notices" module): messages from the IT to users, sent by a
@@ -36,6 +37,8 @@ public final class ServerNotices {
     private final String systemDisplayName;
     private final String roomName;
     private final ConcurrentHashMap<String, ReentrantLock> roomLocks = new ConcurrentHashMap<>();
+    /** Bulk notice transactions: striped, so the same (admin, txnId) never runs twice at once. */
+    private final ReentrantLock[] bulkLocks = new ReentrantLock[32];
 
     public ServerNotices(RoomActions actions, Accounts accounts, RoomAdminStore store, AccountDataStore accountData,
                          Consumer<String> wake, Predicate<String> isBot, String localpart, String displayName, String roomName) {
@@ -49,6 +52,7 @@ public final class ServerNotices {
         this.systemUserId = accounts.userId(localpart);
         this.systemDisplayName = displayName;
         this.roomName = roomName;
+        for (int i = 0; i < bulkLocks.length; i++) bulkLocks[i] = new ReentrantLock();
     }
 
     public String systemUserId() { return systemUserId; }
@@ -83,6 +87,40 @@ public final class ServerNotices {
             sent++;
         }
         return sent;
+    }
+
+    /** The answer of a bulk notice transaction: how many got it, and whether an earlier request already sent it. */
+    public record BulkResult(int sent, boolean repeated) {}
+
+    /**
+     * A bulk notice with a transaction id (PUT /_amtsbote/admin/v1/server_notices/{txnId}), at most once per admin
+     * and txnId: a finished transaction is answered from the store without sending. Two layers, because a
+     * request may die half-way: each recipient's message carries its own event transaction id (the event
+     * store's unique index), so a retry after a crash sends only to those still missing; the stored answer
+     * makes later retries cheap. Requests with the same key wait for each other (one lock stripe).
+     */
+    public BulkResult sendTextOnce(String adminUserId, String txnId, Supplier<List<String>> recipients, String body) {
+        ReentrantLock lock = bulkLocks[Math.floorMod((adminUserId + "\u0000" + txnId).hashCode(), bulkLocks.length)];
+        lock.lock();
+        try {
+            var done = store.noticeTxnSent(adminUserId, txnId);
+            if (done.isPresent()) return new BulkResult(done.get(), true);
+            List<String> userIds = recipients.get();
+            ObjectNode content = Json.object().put("msgtype", "m.text").put("body", body);
+            for (String u : userIds) requireRecipient(u);
+            int sent = 0;
+            for (String u : userIds) {
+                String roomId = noticeRoomFor(u);
+                // Scoped to the admin (not a device: the console may sign in again) and to the recipient.
+                EventDraft.Txn txn = new EventDraft.Txn(systemUserId, "bulk|" + adminUserId, "/_amtsbote/server_notices/" + u, txnId);
+                rooms.send(systemUserId, roomId, new EventDraft("m.room.message", null, content, null, txn));
+                sent++;
+            }
+            store.saveNoticeTxn(adminUserId, txnId, sent, System.currentTimeMillis());
+            return new BulkResult(sent, false);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Every user a notice "to all" reaches: active people, not bots and not the system user. */

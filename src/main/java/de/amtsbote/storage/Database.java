@@ -26,7 +26,7 @@ public final class Database implements AutoCloseable {
     private static final String[] MIGRATIONS = {"V1__init.sql", "V2__to_device_txn.sql", "V3__rooms_txn_path.sql", "V4__read_state_index.sql",
             "V5__e2ee_keys.sql", "V6__key_backup_pushers.sql", "V7__webhooks.sql", "V8__audit_log.sql",
             "V9__outgoing_rules.sql", "V10__admin_wipes.sql", "V11__registration_tokens.sql",
-            "V12__ldap_sync.sql", "V13__appservice.sql"};
+            "V12__ldap_sync.sql", "V13__appservice.sql", "V14__notice_txns.sql"};
     private static final String[] STREAM_TABLES = {"events", "receipts", "account_data", "to_device",
             "device_list_changes"};
 

@@ -27,4 +27,10 @@ public interface RoomAdminStore {
 
     /** Records the user's notices room inside the room's creating transaction (both or neither are stored). */
     void setServerNoticeRoom(WriteContext ctx, String userId, String roomId) throws java.sql.SQLException;
+
+    /** The answer ({"sent": n}) stored for an admin's bulk notice transaction, if it finished before. */
+    Optional<Integer> noticeTxnSent(String adminUserId, String txnId);
+
+    /** Stores a finished bulk notice transaction's answer; the first one stays. */
+    void saveNoticeTxn(String adminUserId, String txnId, int sent, long ts);
 }

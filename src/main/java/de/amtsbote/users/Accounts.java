@@ -56,12 +56,7 @@ public final class Accounts implements Authenticator {
 
     /** Creates an account without the namespace guard: for an application service inside its own namespace. */
     public String createUnguarded(String localpart, String password, boolean admin, String displayname) {
-        if (localpart == null || !localpart.matches("[a-z0-9._=\\-/+]+")) {
-            throw new MatrixException(400, "M_INVALID_USERNAME",
-                    "User names may only contain a-z, 0-9 and . _ = - / +");
-        }
-        String userId = userId(localpart);
-        if (userId.length() > 255) throw new MatrixException(400, "M_INVALID_USERNAME", "User name is too long");
+        String userId = validUserId(localpart);
         if (password == null || password.length() < 8) {
             throw new MatrixException(400, "M_WEAK_PASSWORD", "Password must have at least 8 characters");
         }
@@ -69,6 +64,26 @@ public final class Accounts implements Authenticator {
         if (!store.createUser(userId, PasswordHasher.hash(password), admin, name)) {
             throw new MatrixException(400, "M_USER_IN_USE", "User " + userId + " already exists");
         }
+        return userId;
+    }
+
+    /**
+     * GET /register/available: throws what {@link #createUser} would answer for the name (M_INVALID_USERNAME,
+     * M_EXCLUSIVE, M_USER_IN_USE; deactivated accounts keep their name), without creating anything.
+     */
+    public void checkAvailable(String localpart) {
+        String userId = validUserId(localpart);
+        userIdGuard.accept(userId);
+        if (store.user(userId).isPresent()) throw new MatrixException(400, "M_USER_IN_USE", "User " + userId + " already exists");
+    }
+
+    private String validUserId(String localpart) {
+        if (localpart == null || !localpart.matches("[a-z0-9._=\\-/+]+")) {
+            throw new MatrixException(400, "M_INVALID_USERNAME",
+                    "User names may only contain a-z, 0-9 and . _ = - / +");
+        }
+        String userId = userId(localpart);
+        if (userId.length() > 255) throw new MatrixException(400, "M_INVALID_USERNAME", "User name is too long");
         return userId;
     }
 

@@ -11,8 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * challenge; the second carries the token and the session, and must repeat the same request (otherwise 403,
  * as for other user-interactive auth). An unknown, expired or used-up token is refused with 403 M_FORBIDDEN.
  *
- * <p>The user name is checked only once the token is accepted, so nobody without a token can probe which
- * accounts exist.
+ * <p>The user name is checked only once the token is accepted. GET /register/available (the spec's name
+ * check for sign-up forms) does answer without a token, but slowly: per client address, like token guesses,
+ * so accounts cannot be enumerated quickly.
  */
 public final class TokenRegistration {
     public static final String STAGE = "m.login.registration_token";
@@ -26,10 +27,27 @@ public final class TokenRegistration {
     /** Token guesses through /register are as slow as through the validity check: per client address. */
     private final RateLimiter attempts;
 
+    /** Name checks (GET /register/available) per client address; its own budget, so a sign-up form's check
+     *  does not use up the token attempts. */
+    private final RateLimiter nameChecks;
+
     public TokenRegistration(Accounts accounts, RegistrationTokens tokens, int tokenAttemptsPerMinute) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.attempts = new RateLimiter(tokenAttemptsPerMinute);
+        this.nameChecks = new RateLimiter(tokenAttemptsPerMinute);
+    }
+
+    /**
+     * GET /register/available: {"available": true}, or 400 M_INVALID_USERNAME / M_EXCLUSIVE / M_USER_IN_USE,
+     * 429 M_LIMIT_EXCEEDED when the address asked too often (checked first, as for the token validity check).
+     */
+    public ObjectNode checkAvailable(String username, String remoteAddress) {
+        long wait = nameChecks.tryAcquire(remoteAddress, System.currentTimeMillis());
+        if (wait > 0) throw MatrixException.limitExceeded(wait);
+        if (username == null) throw MatrixException.missingParam("The query parameter 'username' is required");
+        accounts.checkAvailable(username);
+        return Json.object().put("available", true);
     }
 
     /**

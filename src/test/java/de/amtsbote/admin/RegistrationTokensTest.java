@@ -25,6 +25,7 @@ class RegistrationTokensTest {
     private static final String TOKENS = "/_synapse/admin/v1/registration_tokens";
     private static final String REGISTER = "/_matrix/client/v3/register";
     private static final String VALIDITY = "/_matrix/client/v1/register/m.login.registration_token/validity?token=";
+    private static final String AVAILABLE = "/_matrix/client/v3/register/available?username=";
 
     @ParameterizedTest
     @EnumSource(TestServer.Db.class)
@@ -225,6 +226,49 @@ class RegistrationTokensTest {
             for (int i = 0; i < 3; i++) assertError(register(s, "rater" + i, "falsch" + i), 403, "M_FORBIDDEN");
             assertError(register(s, "rater", "richtig"), 429, "M_LIMIT_EXCEEDED");
             assertTrue(s.server().accounts().user(s.userId("rater")).isEmpty());
+        }
+    }
+
+    /** The sign-up form's name check; an exclusive application-service namespace reserves @_bridge_*. */
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void usernameAvailability(TestServer.Db db) throws Exception {
+        java.nio.file.Path reg = java.nio.file.Files.createTempFile("bridge", ".yaml");
+        java.nio.file.Files.writeString(reg, "id: bridge\nurl: null\nas_token: as-token-avail\nhs_token: hs-token-avail\n"
+                + "sender_localpart: _bridge\nrate_limited: false\nnamespaces:\n  users:\n    - exclusive: true\n"
+                + "      regex: \"@_bridge_.*:test\\\\.local\"\n  aliases: []\n  rooms: []\n");
+        try (TestServer s = new TestServer(db, "appservices:\n  - " + reg + "\n")) {
+            String admin = s.userToken("admin", true);
+            assertEquals(Json.parse("{\"available\":true}"), ok(s.request("GET", AVAILABLE + "frei", null, null)));
+            assertError(s.request("GET", AVAILABLE + "admin", null, null), 400, "M_USER_IN_USE");
+            assertError(s.request("GET", AVAILABLE + "Gro%C3%9F", null, null), 400, "M_INVALID_USERNAME");
+            assertError(s.request("GET", AVAILABLE + "", null, null), 400, "M_INVALID_USERNAME");
+            assertError(s.request("GET", AVAILABLE + "x".repeat(250), null, null), 400, "M_INVALID_USERNAME");
+            assertError(s.request("GET", AVAILABLE + "_bridge_alice", null, null), 400, "M_EXCLUSIVE");
+            assertError(s.request("GET", AVAILABLE.substring(0, AVAILABLE.indexOf('?')), null, null), 400, "M_MISSING_PARAM");
+            // A deactivated account keeps its name.
+            String bob = s.userToken("bob");
+            ok(s.request("POST", "/_synapse/admin/v1/deactivate/" + s.userId("bob"), admin, Json.object()));
+            assertError(s.request("GET", AVAILABLE + "bob", null, null), 400, "M_USER_IN_USE");
+            assertEquals(401, s.request("GET", "/_matrix/client/v3/account/whoami", bob, null).status());
+            // The check creates nothing: the name is still free to register.
+            assertEquals(Json.parse("{\"available\":true}"), ok(s.request("GET", AVAILABLE + "frei", null, null)));
+            assertTrue(s.server().accounts().user(s.userId("frei")).isEmpty());
+        } finally {
+            java.nio.file.Files.deleteIfExists(reg);
+        }
+    }
+
+    @Test
+    void usernameProbingIsRateLimited() throws Exception {
+        try (TestServer s = new TestServer(TestServer.Db.SQLITE, "limits:\n  login_attempts_per_minute: 3\n")) {
+            s.userToken("vorhanden");
+            for (int i = 0; i < 3; i++) ok(s.request("GET", AVAILABLE + "probe" + i, null, null));
+            TestServer.Response limited = s.request("GET", AVAILABLE + "vorhanden", null, null);
+            assertError(limited, 429, "M_LIMIT_EXCEEDED");
+            assertTrue(limited.json().get("retry_after_ms").asLong() > 0, limited.body());
+            // Its own budget: the token validity check is not used up by name checks.
+            ok(s.request("GET", VALIDITY + "irgendeins", null, null));
         }
     }
 }

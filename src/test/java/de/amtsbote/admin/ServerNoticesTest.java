@@ -142,4 +142,65 @@ class ServerNoticesTest {
             assertEquals(0, count(messages(s, bob, bobRoom), "x"));
         }
     }
+
+    /** The audit entries of real bulk/single notice sends, newest first. */
+    private static JsonNode noticeAudit(TestServer s, String admin) throws Exception {
+        return ok(s.request("GET", "/_amtsbote/admin/v1/audit?action=server_notice.send&limit=100", admin, null)).get("entries");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestServer.Db.class)
+    void bulkNoticeWithTxnIdIsSentOnce(TestServer.Db db) throws Exception {
+        try (TestServer s = new TestServer(db)) {
+            String admin = s.userToken("admin", true);
+            String other = s.userToken("zweitadmin", true);
+            String alice = s.userToken("alice");
+            String bob = s.userToken("bob");
+            ObjectNode toAlice = Json.object().put("body", "Nur einmal");
+            toAlice.set("user_ids", Json.parse("[\"" + s.userId("alice") + "\"]"));
+
+            assertEquals(Json.parse("{\"sent\":1}"), ok(s.request("PUT", AMTSBOTE + "/k1", admin, toAlice)));
+            // Retries (double click, lost answer) get the first answer and send nothing, also when made at once.
+            assertEquals(Json.parse("{\"sent\":1}"), ok(s.request("PUT", AMTSBOTE + "/k1", admin, toAlice)));
+            java.util.List<java.util.concurrent.Callable<TestServer.Response>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) calls.add(() -> s.request("PUT", AMTSBOTE + "/k2", admin, toAlice));
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+                for (var f : pool.invokeAll(calls)) assertEquals(Json.parse("{\"sent\":1}"), ok(f.get()));
+            }
+            String aliceRoom = invitedRoom(sync(s, alice));
+            ok(join(s, alice, aliceRoom));
+            // k1 and k2 are two sends; the same txnId of another admin is a third.
+            assertEquals(Json.parse("{\"sent\":1}"), ok(s.request("PUT", AMTSBOTE + "/k1", other, toAlice)));
+            assertEquals(3, count(messages(s, alice, aliceRoom), "Nur einmal"));
+            JsonNode audit = noticeAudit(s, admin);
+            assertEquals(3, audit.size(), audit.toString());
+            assertEquals("k1", audit.get(0).get("details").get("txn_id").asText(), audit.toString());
+
+            // To all: the retry answers what the first request sent, even if someone joined the server since.
+            assertEquals(Json.parse("{\"sent\":4}"), ok(s.request("PUT", AMTSBOTE + "/alle-1", admin, Json.object().put("body", "An alle"))));
+            String carol = s.userToken("carol");
+            assertEquals(Json.parse("{\"sent\":4}"), ok(s.request("PUT", AMTSBOTE + "/alle-1", admin, Json.object().put("body", "An alle"))));
+            assertEquals(0, sync(s, carol).path("rooms").path("invite").size());
+            String bobRoom = invitedRoom(sync(s, bob));
+            ok(join(s, bob, bobRoom));
+            assertEquals(1, count(messages(s, bob, bobRoom), "An alle"));
+            assertEquals(4, noticeAudit(s, admin).size());
+
+            // A failed request stores nothing: its retry (after the fix) sends.
+            ObjectNode bad = Json.object().put("body", "Später");
+            bad.set("user_ids", Json.parse("[\"" + s.userId("bob") + "\",\"@niemand:test.local\"]"));
+            assertError(s.request("PUT", AMTSBOTE + "/k3", admin, bad), 404, "M_NOT_FOUND");
+            ObjectNode fixed = Json.object().put("body", "Später");
+            fixed.set("user_ids", Json.parse("[\"" + s.userId("bob") + "\"]"));
+            assertEquals(Json.parse("{\"sent\":1}"), ok(s.request("PUT", AMTSBOTE + "/k3", admin, fixed)));
+            assertEquals(1, count(messages(s, bob, bobRoom), "Später"));
+
+            // Refusals: non-admins, bad input, an over-long txnId.
+            assertError(s.request("PUT", AMTSBOTE + "/k9", alice, toAlice), 403, "M_FORBIDDEN");
+            assertError(s.request("PUT", AMTSBOTE + "/k9", admin, Json.object()), 400, "M_MISSING_PARAM");
+            assertError(s.request("PUT", AMTSBOTE + "/k9", admin, Json.object().put("body", 5)), 400, "M_BAD_JSON");
+            assertError(s.request("PUT", AMTSBOTE + "/" + "t".repeat(256), admin, toAlice), 400, "M_INVALID_PARAM");
+            assertEquals(5, noticeAudit(s, admin).size());
+        }
+    }
 }

@@ -56,4 +56,16 @@ public final class JdbcRoomAdminStore implements RoomAdminStore {
         Q.update(ctx, "INSERT INTO server_notice_rooms (user_id, room_id) VALUES (?,?)"
                 + " ON CONFLICT (user_id) DO UPDATE SET room_id = excluded.room_id", userId, roomId);
     }
+
+    @Override
+    public Optional<Integer> noticeTxnSent(String adminUserId, String txnId) {
+        return db.read(c -> Q.one(c, "SELECT sent FROM server_notice_txns WHERE admin_user_id = ? AND txn_id = ?",
+                rs -> rs.getInt(1), adminUserId, txnId));
+    }
+
+    @Override
+    public void saveNoticeTxn(String adminUserId, String txnId, int sent, long ts) {
+        db.write(ctx -> Q.update(ctx, "INSERT INTO server_notice_txns (admin_user_id, txn_id, sent, created_ts) VALUES (?,?,?,?)"
+                + " ON CONFLICT (admin_user_id, txn_id) DO NOTHING", adminUserId, txnId, sent, ts));
+    }
 }
