@@ -255,7 +255,11 @@ public final class AmtsboteServer implements AutoCloseable {
                 }
             }
         }, actions::profileChanged);
-        moderation.onDeactivated(userId -> presence.set(userId, "offline", null));
+        moderation.onPersonalDataDeleted(userId -> {
+            pushRules.forget(userId);
+            ignoredUsers.invalidate(userId);
+            presence.set(userId, "offline", null);
+        });
         new de.amtsbote.admin.SynapseUserHandlers(moderation, audit, rooms::membershipsOf).register(router);
         new de.amtsbote.admin.SynapseDeviceHandlers(moderation, audit).register(router);
         new de.amtsbote.admin.AccountLockHandlers(moderation, audit).register(router);

@@ -34,7 +34,7 @@ public final class UserModeration {
     private volatile Consumer<String> leaveAllRooms = userId -> {};
     private volatile Consumer<String> profileChanged = userId -> {};
     private volatile Consumer<String> lockChanged = userId -> {};
-    private final List<Consumer<String>> deactivatedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> dataDeletedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public UserModeration(Accounts accounts, UserAdminStore store, DeviceWipeStore wipes, LongSupplier clock) {
         this.accounts = accounts;
@@ -76,8 +76,11 @@ public final class UserModeration {
 
     public void setAdmin(String userId, boolean admin) { store.setAdmin(userId, admin); }
 
-    /** Told the user id after a deactivation finished (presence is set offline: it is held in memory). */
-    public void onDeactivated(Consumer<String> listener) { deactivatedListeners.add(listener); }
+    /**
+     * Told the user id after their personal data was deleted (on deactivation and reactivation), so that what
+     * is held in memory goes too: cached push rules and ignore list, presence (set offline).
+     */
+    public void onPersonalDataDeleted(Consumer<String> listener) { dataDeletedListeners.add(listener); }
 
     /**
      * Deactivates (Synapse's admin API and its list): no more sign-in (password removed); all devices, tokens,
@@ -93,7 +96,7 @@ public final class UserModeration {
         accounts.logoutAll(userId); // after the keys are gone: its device-list change tells others to re-query
         leaveAllRooms.accept(userId);
         if (erase) profileChanged.accept(userId);
-        deactivatedListeners.forEach(l -> l.accept(userId));
+        dataDeletedListeners.forEach(l -> l.accept(userId));
     }
 
     /**
@@ -102,6 +105,7 @@ public final class UserModeration {
      */
     public void reactivate(String userId, String password) {
         store.deletePersonalData(userId);
+        dataDeletedListeners.forEach(l -> l.accept(userId));
         setPassword(userId, password, false, null);
         store.reactivate(userId);
     }
