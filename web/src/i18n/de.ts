@@ -296,7 +296,7 @@ const de = {
   "user.lockConfirm": "{user} kann sich nicht mehr anmelden, alle Sitzungen enden sofort. Die Daten bleiben erhalten; Sie können das Konto später wieder entsperren.",
   "user.unlockConfirm": "{user} kann sich wieder anmelden.",
   "user.deactivate": "Konto endgültig deaktivieren",
-  "user.deactivateConfirm": "{user} wird endgültig abgeschaltet: alle Sitzungen enden, das Konto verlässt alle Räume und kann nicht wieder aktiviert werden.",
+  "user.deactivateConfirm": "{user} wird endgültig abgeschaltet: alle Sitzungen enden, das Konto verlässt alle Räume, seine Einstellungen, Verschlüsselungsschlüssel und Schlüssel-Backups werden gelöscht (die Nachrichten bleiben in den Räumen), und es kann nicht wieder aktiviert werden.",
   "user.erase": "Auch Profil und Nachrichten-Inhalte löschen (Datenschutz-Löschung)",
   "user.deactivated": "Das Konto wurde deaktiviert.",
   "user.self": "Das ist Ihr eigenes Konto.",

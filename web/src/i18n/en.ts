@@ -298,7 +298,7 @@ const en: Record<MessageKey, string> = {
   "user.lockConfirm": "{user} can no longer sign in and all sessions end at once. The data is kept; you can unlock the account later.",
   "user.unlockConfirm": "{user} can sign in again.",
   "user.deactivate": "Deactivate account permanently",
-  "user.deactivateConfirm": "{user} will be switched off for good: all sessions end, the account leaves all rooms and cannot be reactivated.",
+  "user.deactivateConfirm": "{user} will be switched off for good: all sessions end, the account leaves all rooms, its settings, encryption keys and key backups are deleted (its messages stay in the rooms), and it cannot be reactivated.",
   "user.erase": "Also erase profile and message contents (data-protection erasure)",
   "user.deactivated": "The account was deactivated.",
   "user.self": "This is your own account.",

@@ -255,7 +255,13 @@ public final class AmtsboteServer implements AutoCloseable {
                 }
             }
         }, actions::profileChanged);
+        moderation.onPersonalDataDeleted(userId -> {
+            pushRules.forget(userId);
+            ignoredUsers.invalidate(userId);
+            presence.set(userId, "offline", null);
+        });
         new de.amtsbote.admin.SynapseUserHandlers(moderation, audit, rooms::membershipsOf).register(router);
+        new de.amtsbote.clientapi.AccountDeactivationHandlers(moderation, uia, audit).register(router);
         new de.amtsbote.admin.SynapseDeviceHandlers(moderation, audit).register(router);
         new de.amtsbote.admin.AccountLockHandlers(moderation, audit).register(router);
         new de.amtsbote.admin.SharedSecretHandlers(new de.amtsbote.users.SharedSecretRegistration(

@@ -85,9 +85,7 @@ public final class AccountHandlers implements Handlers {
                     req.session());
             return Json.object();
         });
-        r.client("POST", "/account/deactivate", USER, req -> {
-            throw MatrixException.forbidden("Only your administrator can deactivate accounts");
-        });
+        // POST /account/deactivate: AccountDeactivationHandlers (the same way as an admin's deactivation).
         r.client("GET", "/account/3pid", USER, req -> {
             ObjectNode out = Json.object();
             out.putArray("threepids");

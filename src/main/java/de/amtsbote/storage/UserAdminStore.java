@@ -37,6 +37,16 @@ public interface UserAdminStore {
      */
     void deactivate(String userId, boolean erase);
 
+    /**
+     * Deletes what the account kept for its own use, in one transaction: account data (global and per room,
+     * incl. push rules and the ignore list), filters, cross-signing keys and every signature made by or for
+     * the user, key backups (version rows stay, marked deleted and emptied, so a number is never reused),
+     * pending to-device messages and their transaction ids, and any pushers left over. Device keys go with the
+     * devices (Accounts.logoutAll through the key store, which caches counts). Room
+     * events and memberships stay (they belong to the rooms' history).
+     */
+    void deletePersonalData(String userId);
+
     /** Reactivates an account (Synapse: PUT v2/users with deactivated false); it needs a new password to sign in. */
     void reactivate(String userId);
 }

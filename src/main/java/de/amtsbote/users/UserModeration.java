@@ -34,6 +34,7 @@ public final class UserModeration {
     private volatile Consumer<String> leaveAllRooms = userId -> {};
     private volatile Consumer<String> profileChanged = userId -> {};
     private volatile Consumer<String> lockChanged = userId -> {};
+    private final List<Consumer<String>> dataDeletedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public UserModeration(Accounts accounts, UserAdminStore store, DeviceWipeStore wipes, LongSupplier clock) {
         this.accounts = accounts;
@@ -76,18 +77,35 @@ public final class UserModeration {
     public void setAdmin(String userId, boolean admin) { store.setAdmin(userId, admin); }
 
     /**
-     * Deactivates: no more sign-in (password removed), all devices, tokens and keys deleted, the user leaves
-     * every room; with erase also display name and avatar are removed and the account is marked erased.
+     * Told the user id after their personal data was deleted (on deactivation and reactivation), so that what
+     * is held in memory goes too: cached push rules and ignore list, presence (set offline).
+     */
+    public void onPersonalDataDeleted(Consumer<String> listener) { dataDeletedListeners.add(listener); }
+
+    /**
+     * Deactivates (Synapse's admin API and its list): no more sign-in (password removed); all devices, tokens,
+     * device keys and pushers deleted; the user's personal data deleted (account data incl. push rules and the
+     * ignore list, filters, cross-signing keys and signatures by or for them, key backups, pending to-device
+     * messages, see {@link UserAdminStore#deletePersonalData}); the user leaves every room and rejects every
+     * pending invite (and withdraws knocks). Messages stay in the rooms. With erase also display name and
+     * avatar are removed and the account is marked erased. This is the one way an account is deactivated.
      */
     public void deactivate(String userId, boolean erase) {
         store.deactivate(userId, erase);
-        accounts.logoutAll(userId);
+        store.deletePersonalData(userId);
+        accounts.logoutAll(userId); // after the keys are gone: its device-list change tells others to re-query
         leaveAllRooms.accept(userId);
         if (erase) profileChanged.accept(userId);
+        dataDeletedListeners.forEach(l -> l.accept(userId));
     }
 
-    /** Reactivates with a new password (a deactivated account has none). */
+    /**
+     * Reactivates with a new password (a deactivated account has none). The account starts empty: personal
+     * data is deleted again, for accounts deactivated before deactivation deleted it.
+     */
     public void reactivate(String userId, String password) {
+        store.deletePersonalData(userId);
+        dataDeletedListeners.forEach(l -> l.accept(userId));
         setPassword(userId, password, false, null);
         store.reactivate(userId);
     }

@@ -105,6 +105,34 @@ public final class JdbcUserAdminStore implements UserAdminStore {
                 : "UPDATE users SET deactivated = 1, password_hash = NULL WHERE user_id = ?", userId));
     }
 
+    /**
+     * Per table: the statement that removes the user's rows (each binds the user id as often as it has '?').
+     * Device keys are not here: they go with the devices through the key store, which keeps counts in memory.
+     */
+    private static final List<String> PERSONAL_DATA = List.of(
+            "DELETE FROM account_data WHERE user_id = ?",
+            "DELETE FROM filters WHERE user_id = ?",
+            "DELETE FROM push_rules WHERE user_id = ?",
+            "DELETE FROM e2e_signatures WHERE signer_user_id = ? OR target_user_id = ?",
+            "DELETE FROM e2e_cross_signing_keys WHERE user_id = ?",
+            "DELETE FROM key_backup_sessions WHERE user_id = ?",
+            "UPDATE key_backup_versions SET deleted = 1, auth_data = '{}' WHERE user_id = ?",
+            "DELETE FROM to_device WHERE user_id = ?",
+            "DELETE FROM to_device_txns WHERE user_id = ?",
+            "DELETE FROM pushers WHERE user_id = ?");
+
+    @Override
+    public void deletePersonalData(String userId) {
+        db.write(ctx -> {
+            for (String sql : PERSONAL_DATA) {
+                Object[] args = new Object[(int) sql.chars().filter(ch -> ch == '?').count()];
+                java.util.Arrays.fill(args, userId);
+                Q.update(ctx.connection(), sql, args);
+            }
+            return null;
+        });
+    }
+
     @Override
     public void reactivate(String userId) {
         db.write(ctx -> Q.update(ctx.connection(), "UPDATE users SET deactivated = 0, erased = 0 WHERE user_id = ?", userId));
