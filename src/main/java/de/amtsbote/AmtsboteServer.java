@@ -261,7 +261,6 @@ public final class AmtsboteServer implements AutoCloseable {
             presence.set(userId, "offline", null);
         });
         new de.amtsbote.admin.SynapseUserHandlers(moderation, audit, rooms::membershipsOf).register(router);
-        new de.amtsbote.clientapi.AccountDeactivationHandlers(moderation, uia, audit).register(router);
         new de.amtsbote.admin.SynapseDeviceHandlers(moderation, audit).register(router);
         new de.amtsbote.admin.AccountLockHandlers(moderation, audit).register(router);
         new de.amtsbote.admin.SharedSecretHandlers(new de.amtsbote.users.SharedSecretRegistration(

@@ -85,7 +85,9 @@ public final class AccountHandlers implements Handlers {
                     req.session());
             return Json.object();
         });
-        // POST /account/deactivate: AccountDeactivationHandlers (the same way as an admin's deactivation).
+        r.client("POST", "/account/deactivate", USER, req -> {
+            throw MatrixException.forbidden("Only your administrator can deactivate accounts");
+        });
         r.client("GET", "/account/3pid", USER, req -> {
             ObjectNode out = Json.object();
             out.putArray("threepids");

@@ -51,54 +51,6 @@ class DeactivationDataTest {
         }
     }
 
-    /** The user's own POST /account/deactivate: password confirmed through UIA, then the same deletion. */
-    @ParameterizedTest
-    @EnumSource(TestServer.Db.class)
-    void selfDeactivationWithUiaTakesTheSamePath(TestServer.Db db) throws Exception {
-        try (TestServer s = new TestServer(db)) {
-            String admin = s.userToken("admin", true);
-            String ida = s.userToken("ida");
-            String idaId = s.userId("ida");
-            ok(s.request("PUT", CLIENT + "/user/" + enc(idaId) + "/account_data/de.test.settings", ida,
-                    Json.object().put("theme", "hell")));
-            String filterId = s.request("POST", CLIENT + "/user/" + enc(idaId) + "/filter", ida, Json.object())
-                    .json().get("filter_id").asText();
-            String room = s.request("POST", CLIENT + "/createRoom", ida, Json.object()).json().get("room_id").asText();
-
-            assertError(s.request("POST", CLIENT + "/account/deactivate", ida, Json.object().put("erase", "ja")),
-                    400, "M_BAD_JSON");
-            var challenge = s.request("POST", CLIENT + "/account/deactivate", ida, Json.object().put("erase", true));
-            assertEquals(401, challenge.status(), challenge.body());
-            String session = challenge.json().get("session").asText();
-            ObjectNode wrong = Json.object().put("erase", true);
-            wrong.putObject("auth").put("type", "m.login.password").put("session", session).put("password", "falsch")
-                    .putObject("identifier").put("type", "m.id.user").put("user", "ida");
-            assertEquals(401, s.request("POST", CLIENT + "/account/deactivate", ida, wrong).status());
-            ok(s.request("GET", CLIENT + "/account/whoami", ida, null)); // still active after a wrong password
-
-            ObjectNode confirmed = Json.object().put("erase", true);
-            confirmed.putObject("auth").put("type", "m.login.password").put("session", session)
-                    .put("password", "password-ida").putObject("identifier").put("type", "m.id.user").put("user", "ida");
-            var done = s.request("POST", CLIENT + "/account/deactivate", ida, confirmed);
-            ok(done);
-            assertEquals("success", done.json().get("id_server_unbind_result").asText());
-            assertError(s.request("GET", CLIENT + "/account/whoami", ida, null), 401, "M_UNKNOWN_TOKEN");
-            var details = s.request("GET", V2 + "/users/" + enc(idaId), admin, null).json();
-            assertTrue(details.get("deactivated").asBoolean());
-            assertTrue(details.get("erased").asBoolean());
-            Stores stores = s.server().stores();
-            assertTrue(stores.accountData().since(idaId, 0, Long.MAX_VALUE).isEmpty(), "account data");
-            assertTrue(stores.accountData().filter(idaId, filterId).isEmpty(), "filter");
-            assertEquals("leave", s.server().rooms().membershipsOf(idaId).get(room));
-            var audit = s.request("GET", "/_amtsbote/admin/v1/audit?action=user.deactivate", admin, null);
-            ok(audit);
-            JsonNode entry = audit.json().get("entries").get(0);
-            assertEquals(idaId, entry.get("actor").asText());
-            assertEquals(idaId, entry.get("target").asText());
-            assertTrue(entry.get("details").toString().contains("\"self\":true"), entry.toString());
-        }
-    }
-
     private static void check(TestServer s, boolean throughV1) throws Exception {
         String admin = s.userToken("admin", true);
         String gina = s.userToken("gina");
