@@ -50,6 +50,8 @@ public final class ServerNotices {
         this.wake = wake;
         this.isBot = isBot;
         this.systemUserId = accounts.userId(localpart);
+        // Nobody may sign up (or be created) under the notices user's name and then post "notices from the IT".
+        accounts.reserveUserId(systemUserId);
         this.systemDisplayName = displayName;
         this.roomName = roomName;
         for (int i = 0; i < bulkLocks.length; i++) bulkLocks[i] = new ReentrantLock();
@@ -199,7 +201,8 @@ public final class ServerNotices {
         if (accounts.user(systemUserId).isPresent()) return;
         try {
             // Nobody knows the password: the system user never signs in.
-            accounts.createUser(Identifiers.localpartOf(systemUserId), Tokens.random(40), false, systemDisplayName);
+            // Unguarded: the name is reserved (see the constructor) exactly so that only this code creates it.
+            accounts.createUnguarded(Identifiers.localpartOf(systemUserId), Tokens.random(40), false, systemDisplayName);
         } catch (MatrixException e) {
             if (!"M_USER_IN_USE".equals(e.errcode())) throw e;
         }

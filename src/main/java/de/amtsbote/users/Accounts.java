@@ -46,11 +46,25 @@ public final class Accounts implements Authenticator {
 
     public void setUserIdGuard(java.util.function.Consumer<String> guard) { this.userIdGuard = guard; }
 
+    /** User ids the server itself uses (the server notices user): nobody may create them through createUser. */
+    private final java.util.Set<String> reservedUserIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public void reserveUserId(String userId) { reservedUserIds.add(userId); }
+
+    private void refuseReserved(String userId) {
+        if (reservedUserIds.contains(userId)) {
+            throw new MatrixException(400, "M_USER_IN_USE", "The user name " + userId + " is reserved for the server");
+        }
+    }
+
     public void setExternalTokens(java.util.function.Predicate<String> validTokenHash) { this.externalTokens = validTokenHash; }
 
     /** Creates an account; M_INVALID_USERNAME / M_USER_IN_USE / M_WEAK_PASSWORD / M_EXCLUSIVE on bad input. */
     public String createUser(String localpart, String password, boolean admin, String displayname) {
-        if (localpart != null) userIdGuard.accept(userId(localpart));
+        if (localpart != null) {
+            refuseReserved(userId(localpart));
+            userIdGuard.accept(userId(localpart));
+        }
         return createUnguarded(localpart, password, admin, displayname);
     }
 
@@ -73,6 +87,7 @@ public final class Accounts implements Authenticator {
      */
     public void checkAvailable(String localpart) {
         String userId = validUserId(localpart);
+        refuseReserved(userId);
         userIdGuard.accept(userId);
         if (store.user(userId).isPresent()) throw new MatrixException(400, "M_USER_IN_USE", "User " + userId + " already exists");
     }

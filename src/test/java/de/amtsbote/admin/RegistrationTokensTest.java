@@ -245,6 +245,8 @@ class RegistrationTokensTest {
             assertError(s.request("GET", AVAILABLE + "", null, null), 400, "M_INVALID_USERNAME");
             assertError(s.request("GET", AVAILABLE + "x".repeat(250), null, null), 400, "M_INVALID_USERNAME");
             assertError(s.request("GET", AVAILABLE + "_bridge_alice", null, null), 400, "M_EXCLUSIVE");
+            // The server notices user exists from the start, so nobody can sign up under its name.
+            assertError(s.request("GET", AVAILABLE + "amtsbote-hinweise", null, null), 400, "M_USER_IN_USE");
             assertError(s.request("GET", AVAILABLE.substring(0, AVAILABLE.indexOf('?')), null, null), 400, "M_MISSING_PARAM");
             // A deactivated account keeps its name.
             String bob = s.userToken("bob");
