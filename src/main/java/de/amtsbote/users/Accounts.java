@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Accounts, sign-in, sessions and devices. Accounts are only ever created by an admin (no self-registration).
+ * Accounts, sign-in, sessions and devices. Accounts come from admins, registration tokens,
+ * application services or the directory; there is no open self-registration.
  */
 public final class Accounts implements Authenticator {
     private final AccountStore store;
